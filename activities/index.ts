@@ -1,0 +1,33 @@
+import type { Pool } from '../src/db/pool';
+import { createContactsRepo } from '../src/db/repositories/contacts';
+import { createMessagesRepo } from '../src/db/repositories/messages';
+import { createRegistryRepo } from '../src/db/repositories/registry';
+import { createTenantsRepo } from '../src/db/repositories/tenants';
+import { createUsageRepo } from '../src/db/repositories/usage';
+import type { MetaClient } from '../src/meta/client';
+import type { SecretBox } from '../src/secrets';
+import { createHealthUpdates } from '../src/services/health-updates';
+import { createMessageActivities } from './messages';
+import { createRegistryActivities } from './registry';
+import { createSendActivities } from './send';
+
+export interface ActivityDeps {
+  pool: Pool;
+  meta: MetaClient;
+  secrets: SecretBox;
+}
+
+/** Every activity the worker hosts, closed over its clients; workflows proxy this type with `import type`. */
+export function createActivities(deps: ActivityDeps) {
+  const messages = createMessagesRepo(deps.pool);
+  const registry = createRegistryRepo(deps.pool);
+  const usage = createUsageRepo(deps.pool);
+  const contacts = createContactsRepo(deps.pool);
+  const tenants = createTenantsRepo(deps.pool);
+  const health = createHealthUpdates(deps.pool, registry);
+  return {
+    ...createMessageActivities({ messages, contacts, tenants }),
+    ...createRegistryActivities({ registry, usage, contacts, messages, health }),
+    ...createSendActivities({ messages, registry, usage, meta: deps.meta, secrets: deps.secrets }),
+  };
+}

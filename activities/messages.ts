@@ -1,0 +1,50 @@
+import type { ContactsRepo } from '../src/db/repositories/contacts';
+import type { MessagesRepo } from '../src/db/repositories/messages';
+import type { TenantsRepo } from '../src/db/repositories/tenants';
+import { readTenantSettings } from '../src/domain/tenant-settings';
+import type { DeliveredVia, MessageStatus } from '../workflows/definitions';
+
+export interface MessageDeps {
+  messages: MessagesRepo;
+  contacts: ContactsRepo;
+  tenants: TenantsRepo;
+}
+
+export function createMessageActivities(deps: MessageDeps) {
+  return {
+    /** Writes the read model: the message's status and, idempotently, one timeline event. */
+    async recordProgress(input: {
+      tenantId: string;
+      messageId: string;
+      status: MessageStatus;
+      event?: { type: string; data: Record<string, unknown>; key: string };
+      deliveredVia?: DeliveredVia;
+      failure?: { reason: string; code?: number };
+    }): Promise<void> {
+      await deps.messages.setStatus(input.tenantId, input.messageId, input.status, {
+        deliveredVia: input.deliveredVia,
+        failure: input.failure,
+      });
+      if (input.event) {
+        await deps.messages.appendEvent(input.tenantId, input.messageId, input.event.type, input.event.data, input.event.key);
+      }
+    },
+
+    /** WhatsApp policy: an opt-out (brand-wide) always blocks; an opt-in is required when the tenant says so. */
+    async checkConsent(input: { tenantId: string; recipient: string }): Promise<{ allowed: true } | { allowed: false; reason: string }> {
+      const [contact, tenant] = await Promise.all([
+        deps.contacts.get(input.tenantId, input.recipient),
+        deps.tenants.get(input.tenantId),
+      ]);
+      if (contact?.optedOutAt) return { allowed: false, reason: 'opted_out' };
+      const settings = readTenantSettings(tenant?.settings);
+      if (settings.requireOptIn && !contact?.optedInAt) return { allowed: false, reason: 'no_opt_in' };
+      return { allowed: true };
+    },
+
+    /** Conversation continuity: the number that reached the contact becomes their sticky sender. */
+    async recordDelivered(input: { tenantId: string; recipient: string; phoneNumberId: string }): Promise<void> {
+      await deps.contacts.setSticky(input.tenantId, input.recipient, input.phoneNumberId);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Pool } from '../db/pool';
+import { createContactsRepo } from '../db/repositories/contacts';
+import { createMessagesRepo } from '../db/repositories/messages';
+import { createRegistryRepo } from '../db/repositories/registry';
+import { createTenantsRepo } from '../db/repositories/tenants';
+import { createWebhookInboxRepo } from '../db/repositories/webhook-inbox';
+import type { Logger } from '../logger';
+import type { MetaClient } from '../meta/client';
+import type { SecretBox } from '../secrets';
+import { createMessageService } from '../services/messages';
+import { createRegistrySync } from '../services/registry-sync';
+import { createWebhookProcessor, type ProcessorOptions } from '../services/webhooks/processor';
+import { createDispatcher } from '../services/webhooks/dispatcher';
+import { createStatusHandler } from '../services/webhooks/status-handler';
+import { requireTenant } from './auth';
+import { errorHandler, HttpError } from './errors';
+import { createMetrics } from './metrics';
+import { contactsRouter } from './routes/contacts';
+import { messagesRouter } from './routes/messages';
+import { registryRouter } from './routes/registry';
+import { tenantsRouter } from './routes/tenants';
+import { webhookRouter } from './routes/webhooks';
+
+export interface AppDeps {
+  pool: Pool;
+  temporal: Client;
+  meta: MetaClient;
+  secrets: SecretBox;
+  log: Logger;
+  taskQueue: string;
+  adminApiKey: string;
+  webhookVerifyToken: string;
+  metaAppSecret: string;
+  webhookMaxBodyBytes: number;
+  processor?: ProcessorOptions;
+}
+
+/** Builds the API without listening; main.ts (or a test) listens and starts the webhook processor. */
+export function createApp(deps: AppDeps): { app: Express; processor: ReturnType<typeof createWebhookProcessor> } {
+  const tenants = createTenantsRepo(deps.pool);
+  const messages = createMessagesRepo(deps.pool);
+  const registry = createRegistryRepo(deps.pool);
+  const contacts = createContactsRepo(deps.pool);
+  const inbox = createWebhookInboxRepo(deps.pool);
+  const metrics = createMetrics();
+  const service = createMessageService({ messages, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  const sync = createRegistrySync({ pool: deps.pool, registry, meta: deps.meta, secrets: deps.secrets });
+  const processor = createWebhookProcessor(
+    {
+      inbox,
+      log: deps.log,
+      handle: createDispatcher({ status: createStatusHandler({ messages, temporal: deps.temporal }) }),
+    },
+    deps.processor,
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const end = metrics.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    await deps.pool.query('SELECT 1');
+    res.json({ ok: true });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const appSecrets = async () => {
+    const res = await deps.pool.query("SELECT DISTINCT settings->>'metaAppSecret' AS s FROM tenants WHERE settings ? 'metaAppSecret'");
+    return [deps.metaAppSecret, ...res.rows.map((r: { s: string }) => r.s)];
+  };
+  app.use(
+    '/webhooks/whatsapp',
+    webhookRouter({ inbox, processor, verifyToken: deps.webhookVerifyToken, appSecrets, maxBodyBytes: deps.webhookMaxBodyBytes, metrics }),
+  );
+
+  const json = express.json({ limit: '256kb' });
+  app.use('/v1/tenants', json, tenantsRouter({ tenants, adminApiKey: deps.adminApiKey }));
+  const v1 = express.Router();
+  v1.use(json, requireTenant(tenants));
+  v1.use('/messages', messagesRouter({ service, messages, metrics }));
+  v1.use('/contacts', contactsRouter({ contacts }));
+  v1.use('/', registryRouter({ registry, sync }));
+  app.use('/v1', v1);
+
+  app.use((req, _res) => {
+    throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps.log));
+  return { app, processor };
+}

@@ -1,0 +1,36 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one API process (a registry per app, so tests can build several). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Histogram({
+      name: 'lifeline_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
+    webhooksAccepted: new Counter({
+      name: 'lifeline_webhooks_accepted_total',
+      help: 'Signed webhook bodies accepted and stored',
+      labelNames: ['duplicate'],
+      registers: [registry],
+    }),
+    webhooksRejected: new Counter({
+      name: 'lifeline_webhooks_rejected_total',
+      help: 'Webhook requests refused (unsigned, bad signature, malformed, too large)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    messagesAccepted: new Counter({
+      name: 'lifeline_messages_accepted_total',
+      help: 'Messages accepted by POST /v1/messages',
+      labelNames: ['created'],
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

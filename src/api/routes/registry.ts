@@ -1,0 +1,110 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { RegistryRepo } from '../../db/repositories/registry';
+import { toSnapshot } from '../../db/registry-snapshot';
+import { evaluatePhoneNumber, evaluateTemplate, evaluateWaba } from '../../domain/health';
+import { MetaApiError } from '../../meta/client';
+import type { RegistrySync } from '../../services/registry-sync';
+import { tenantOf } from '../auth';
+import { HttpError, notFound } from '../errors';
+import { parse } from '../validate';
+
+const graphId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a Meta object id');
+const registerWabaBody = z.object({ id: graphId, name: z.string().min(1).max(200).optional(), accessToken: z.string().min(8).max(4096) }).strict();
+const idParams = z.object({ id: graphId });
+const phonePatchBody = z
+  .object({ enabled: z.boolean().optional(), priority: z.number().int().min(-1000).max(1000).optional() })
+  .strict()
+  .refine((b) => b.enabled !== undefined || b.priority !== undefined, 'give enabled and/or priority');
+const groupParams = z.object({ key: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name-like key') });
+const groupBody = z
+  .object({
+    members: z
+      .array(z.object({ wabaId: graphId, name: z.string().regex(/^[a-z0-9_]{1,512}$/), language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2,4})?$/) }).strict())
+      .min(1)
+      .max(200),
+  })
+  .strict();
+
+/** Meta's answer to a sync, as the contract's errors: its refusal is the caller's problem (422), its outage ours (503). */
+function syncError(err: unknown): never {
+  if (err instanceof MetaApiError) {
+    if (err.httpStatus === undefined || err.httpStatus >= 500) throw new HttpError(503, 'meta_unavailable', err.message);
+    throw new HttpError(422, 'meta_rejected', 'Meta refused the request (check the WABA id and access token)', [
+      { field: 'body', message: JSON.stringify(err.body).slice(0, 500) },
+    ]);
+  }
+  throw err;
+}
+
+/** The registry and health routes of DESIGN.md §8. Health verdicts are evaluated now, from the stored facts. */
+export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySync }): Router {
+  const router = Router();
+
+  router.post('/wabas', async (req, res) => {
+    const body = parse(req, 'body', registerWabaBody);
+    const result = await deps.sync.syncWaba(tenantOf(res).id, body.id, body.accessToken, body.name).catch(syncError);
+    res.status(201).location(`/v1/wabas/${body.id}`).json(result);
+  });
+
+  router.post('/wabas/:id/sync', async (req, res) => {
+    const { id } = parse(req, 'params', idParams);
+    const tenantId = tenantOf(res).id;
+    if (!(await deps.registry.wabaToken(tenantId, id))) throw notFound('WABA');
+    res.json(await deps.sync.syncWaba(tenantId, id).catch(syncError));
+  });
+
+  const snapshotOf = async (tenantId: string) => toSnapshot(await deps.registry.load(tenantId));
+
+  router.get('/wabas', async (_req, res) => {
+    const now = Date.now();
+    const s = await snapshotOf(tenantOf(res).id);
+    res.json({ data: s.wabas.map((w) => ({ ...w, health: evaluateWaba(w, now) })) });
+  });
+
+  router.get('/phone-numbers', async (_req, res) => {
+    const now = Date.now();
+    const s = await snapshotOf(tenantOf(res).id);
+    res.json({ data: s.phoneNumbers.map((p) => ({ ...p, health: evaluatePhoneNumber(p, now) })) });
+  });
+
+  router.get('/templates', async (_req, res) => {
+    const now = Date.now();
+    const s = await snapshotOf(tenantOf(res).id);
+    res.json({ data: s.templates.map((t) => ({ ...t, health: evaluateTemplate(t, now) })) });
+  });
+
+  router.patch('/phone-numbers/:id', async (req, res) => {
+    const { id } = parse(req, 'params', idParams);
+    const body = parse(req, 'body', phonePatchBody);
+    if (!(await deps.registry.setOperatorControls(tenantOf(res).id, id, body))) throw notFound('phone number');
+    res.json({ id, ...body });
+  });
+
+  router.put('/template-groups/:key', async (req, res) => {
+    const { key } = parse(req, 'params', groupParams);
+    const body = parse(req, 'body', groupBody);
+    await deps.registry.putGroup(tenantOf(res).id, { key, members: body.members });
+    res.json({ key, members: body.members });
+  });
+
+  router.get('/health', async (_req, res) => {
+    const now = Date.now();
+    const s = await snapshotOf(tenantOf(res).id);
+    const row = (type: string, id: string, name: string, h: { verdict: string; reasons: readonly unknown[] }) => ({
+      type,
+      id,
+      name,
+      verdict: h.verdict,
+      reasons: h.reasons,
+    });
+    res.json({
+      checkedAt: new Date(now).toISOString(),
+      wabas: s.wabas.map((w) => row('waba', w.id, w.name, evaluateWaba(w, now))),
+      phoneNumbers: s.phoneNumbers.map((p) => ({ ...row('phone_number', p.id, p.displayPhoneNumber, evaluatePhoneNumber(p, now)), wabaId: p.wabaId })),
+      templates: s.templates.map((t) => ({ ...row('template', t.id, `${t.name}/${t.language}`, evaluateTemplate(t, now)), wabaId: t.wabaId })),
+    });
+  });
+
+  return router;
+}

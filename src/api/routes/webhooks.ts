@@ -1,0 +1,67 @@
+import crypto from 'node:crypto';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { WebhookInboxRepo } from '../../db/repositories/webhook-inbox';
+import { verifyWebhookSignature } from '../../meta/webhook-signature';
+import { webhookEnvelopeSchema } from '../../meta/webhook-schemas';
+import type { WebhookProcessor } from '../../services/webhooks/processor';
+import type { Metrics } from '../metrics';
+import { HttpError, zodDetails } from '../errors';
+import { parse } from '../validate';
+
+export interface WebhookRouteDeps {
+  inbox: WebhookInboxRepo;
+  processor: WebhookProcessor;
+  verifyToken: string;
+  /** The global app secret plus any per-tenant app secrets. */
+  appSecrets: () => Promise<string[]>;
+  maxBodyBytes: number;
+  metrics: Metrics;
+}
+
+const handshakeQuery = z.object({
+  'hub.mode': z.literal('subscribe'),
+  'hub.verify_token': z.string().min(1),
+  'hub.challenge': z.string().min(1).max(200),
+});
+
+/** Meta's webhooks: verify the signature over the raw bytes → store in the inbox → 200; processing is async. */
+export function webhookRouter(deps: WebhookRouteDeps): Router {
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const q = parse(req, 'query', handshakeQuery);
+    const a = crypto.createHash('sha256').update(q['hub.verify_token']).digest();
+    const b = crypto.createHash('sha256').update(deps.verifyToken).digest();
+    if (!crypto.timingSafeEqual(a, b)) throw new HttpError(403, 'forbidden', 'verify token does not match');
+    res.type('text/plain').send(q['hub.challenge']);
+  });
+
+  router.post('/', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signature = req.header('x-hub-signature-256');
+    if (!verifyWebhookSignature(raw, signature, await deps.appSecrets())) {
+      deps.metrics.webhooksRejected.inc({ reason: signature ? 'bad_signature' : 'unsigned' });
+      throw new HttpError(401, 'invalid_signature', signature ? 'X-Hub-Signature-256 does not match' : 'X-Hub-Signature-256 missing');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      deps.metrics.webhooksRejected.inc({ reason: 'malformed' });
+      throw new HttpError(400, 'invalid_json', 'webhook body is not valid JSON');
+    }
+    const envelope = webhookEnvelopeSchema.safeParse(json);
+    if (!envelope.success) {
+      deps.metrics.webhooksRejected.inc({ reason: 'malformed' });
+      throw new HttpError(400, 'validation_failed', 'not a WhatsApp webhook envelope', zodDetails(envelope.error, 'body'));
+    }
+    const dedupeKey = crypto.createHash('sha256').update(raw).digest('hex');
+    const stored = await deps.inbox.store(dedupeKey, json);
+    deps.metrics.webhooksAccepted.inc({ duplicate: stored ? 'no' : 'yes' });
+    res.status(200).json({ ok: true });
+    if (stored) deps.processor.kick();
+  });
+
+  return router;
+}

@@ -1,0 +1,239 @@
+import type { Pool } from '../pool';
+
+export interface MessageRow {
+  id: string;
+  tenantId: string;
+  idempotencyKey: string;
+  workflowId: string;
+  recipient: string;
+  templateKey: string;
+  language: string;
+  campaignId: string | null;
+  request: Record<string, unknown>;
+  status: string;
+  deliveredVia: Record<string, unknown> | null;
+  failure: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttemptRow {
+  id: string;
+  seq: number;
+  kind: string;
+  wabaId: string | null;
+  phoneNumberId: string;
+  templateId: string | null;
+  templateName: string | null;
+  wamid: string | null;
+  status: string;
+  errorCode: number | null;
+  error: Record<string, unknown> | null;
+  pricing: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EventRow {
+  type: string;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+const MESSAGE_COLUMNS = `id, tenant_id AS "tenantId", idempotency_key AS "idempotencyKey", workflow_id AS "workflowId",
+  recipient, template_key AS "templateKey", language, campaign_id AS "campaignId", request, status,
+  delivered_via AS "deliveredVia", failure, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const ATTEMPT_COLUMNS = `id, seq, kind, waba_id AS "wabaId", phone_number_id AS "phoneNumberId",
+  template_id AS "templateId", template_name AS "templateName", wamid, status, error_code AS "errorCode", error,
+  pricing, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
+
+export function createMessagesRepo(pool: Pool) {
+  return {
+    /** Inserts the message unless the idempotency key exists; returns the stored row and whether it is new. */
+    async createOrGet(m: {
+      id: string;
+      tenantId: string;
+      idempotencyKey: string;
+      workflowId: string;
+      recipient: string;
+      templateKey: string;
+      language: string;
+      campaignId?: string;
+      request: Record<string, unknown>;
+    }): Promise<{ message: MessageRow; created: boolean }> {
+      const inserted = await pool.query(
+        `INSERT INTO messages (id, tenant_id, idempotency_key, workflow_id, recipient, template_key, language, campaign_id, request)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+         RETURNING ${MESSAGE_COLUMNS}`,
+        [m.id, m.tenantId, m.idempotencyKey, m.workflowId, m.recipient, m.templateKey, m.language, m.campaignId ?? null, m.request],
+      );
+      if (inserted.rowCount) return { message: inserted.rows[0] as MessageRow, created: true };
+      const existing = await pool.query(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE tenant_id = $1 AND idempotency_key = $2`,
+        [m.tenantId, m.idempotencyKey],
+      );
+      return { message: existing.rows[0] as MessageRow, created: false };
+    },
+
+    async get(tenantId: string, id: string): Promise<MessageRow | undefined> {
+      const res = await pool.query(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        id,
+      ]);
+      return res.rows[0] as MessageRow | undefined;
+    },
+
+    async setStatus(
+      tenantId: string,
+      id: string,
+      status: string,
+      extra: { deliveredVia?: unknown; failure?: unknown } = {},
+    ): Promise<void> {
+      await pool.query(
+        `UPDATE messages SET status = $3, delivered_via = COALESCE($4, delivered_via), failure = COALESCE($5, failure),
+                updated_at = now()
+          WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, status, extra.deliveredVia ?? null, extra.failure ?? null],
+      );
+    },
+
+    /** Idempotent append: a retried activity with the same dedupe key adds nothing. */
+    async appendEvent(
+      tenantId: string,
+      messageId: string,
+      type: string,
+      data: Record<string, unknown>,
+      dedupeKey: string,
+    ): Promise<void> {
+      await pool.query(
+        `INSERT INTO message_events (tenant_id, message_id, type, data, dedupe_key) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (message_id, dedupe_key) DO NOTHING`,
+        [tenantId, messageId, type, data, dedupeKey],
+      );
+    },
+
+    async events(tenantId: string, messageId: string): Promise<EventRow[]> {
+      const res = await pool.query(
+        'SELECT type, data, at FROM message_events WHERE tenant_id = $1 AND message_id = $2 ORDER BY id',
+        [tenantId, messageId],
+      );
+      return res.rows as EventRow[];
+    },
+
+    async attempts(tenantId: string, messageId: string): Promise<AttemptRow[]> {
+      const res = await pool.query(
+        `SELECT ${ATTEMPT_COLUMNS} FROM message_attempts WHERE tenant_id = $1 AND message_id = $2 ORDER BY seq`,
+        [tenantId, messageId],
+      );
+      return res.rows as AttemptRow[];
+    },
+
+    async getAttempt(id: string): Promise<AttemptRow | undefined> {
+      const res = await pool.query(`SELECT ${ATTEMPT_COLUMNS} FROM message_attempts WHERE id = $1`, [id]);
+      return res.rows[0] as AttemptRow | undefined;
+    },
+
+    /** Records the intent to send before calling Meta, so a retried activity can tell it already tried. */
+    async beginAttempt(a: {
+      id: string;
+      tenantId: string;
+      messageId: string;
+      seq: number;
+      kind: string;
+      wabaId?: string;
+      phoneNumberId: string;
+      templateId?: string;
+      templateName?: string;
+    }): Promise<AttemptRow> {
+      await pool.query(
+        `INSERT INTO message_attempts (id, tenant_id, message_id, seq, kind, waba_id, phone_number_id, template_id, template_name, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending')
+         ON CONFLICT (id) DO NOTHING`,
+        [a.id, a.tenantId, a.messageId, a.seq, a.kind, a.wabaId ?? null, a.phoneNumberId, a.templateId ?? null, a.templateName ?? null],
+      );
+      return (await this.getAttempt(a.id))!;
+    },
+
+    /** Stores the wamid and its routing row atomically. */
+    async attemptAccepted(attemptId: string, wamid: string, workflowId: string): Promise<void> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const res = await client.query(
+          `UPDATE message_attempts SET wamid = $2, status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
+                  updated_at = now()
+            WHERE id = $1 RETURNING tenant_id, message_id`,
+          [attemptId, wamid],
+        );
+        const row = res.rows[0] as { tenant_id: string; message_id: string };
+        await client.query(
+          `INSERT INTO wamids (wamid, tenant_id, message_id, attempt_id, workflow_id) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (wamid) DO NOTHING`,
+          [wamid, row.tenant_id, row.message_id, attemptId, workflowId],
+        );
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async attemptFailed(attemptId: string, errorCode: number | undefined, error: Record<string, unknown>): Promise<void> {
+      await pool.query(
+        `UPDATE message_attempts SET status = 'failed', error_code = $2, error = $3, updated_at = now() WHERE id = $1`,
+        [attemptId, errorCode ?? null, error],
+      );
+    },
+
+    async attemptStatus(
+      attemptId: string,
+      status: string,
+      extra: { errorCode?: number; error?: unknown; pricing?: unknown } = {},
+    ): Promise<void> {
+      await pool.query(
+        `UPDATE message_attempts SET status = $2, error_code = COALESCE($3, error_code), error = COALESCE($4, error),
+                pricing = COALESCE($5, pricing), updated_at = now()
+          WHERE id = $1`,
+        [attemptId, status, extra.errorCode ?? null, extra.error ?? null, extra.pricing ?? null],
+      );
+    },
+
+    /** Routes a status by our attempt id (biz_opaque_callback_data) before the send's wamid is stored. */
+    async routeByAttempt(attemptId: string, wamid: string) {
+      const res = await pool.query(
+        `SELECT a.tenant_id AS "tenantId", a.message_id AS "messageId", a.id AS "attemptId", m.workflow_id AS "workflowId"
+           FROM message_attempts a JOIN messages m ON m.id = a.message_id
+          WHERE a.id = $1 AND (a.wamid IS NULL OR a.wamid = $2)`,
+        [attemptId, wamid],
+      );
+      return res.rows[0] as { tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined;
+    },
+
+    /** A delivery reported after the workflow stopped waiting: move only a still-'sent' message forward. */
+    async lateSuccess(tenantId: string, messageId: string, attemptId: string, status: 'delivered' | 'read') {
+      await pool.query(
+        `UPDATE messages m SET status = $4, updated_at = now(),
+                delivered_via = COALESCE(m.delivered_via, jsonb_build_object('wabaId', a.waba_id, 'phoneNumberId', a.phone_number_id,
+                  'templateId', a.template_id, 'kind', CASE WHEN a.kind = 'session' THEN 'session' ELSE 'template' END))
+           FROM message_attempts a
+          WHERE m.tenant_id = $1 AND m.id = $2 AND a.id = $3 AND (m.status = 'sent' OR (m.status = 'delivered' AND $4 = 'read'))`,
+        [tenantId, messageId, attemptId, status],
+      );
+    },
+
+    async findWamid(wamid: string): Promise<{ tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined> {
+      const res = await pool.query(
+        `SELECT tenant_id AS "tenantId", message_id AS "messageId", attempt_id AS "attemptId", workflow_id AS "workflowId"
+           FROM wamids WHERE wamid = $1`,
+        [wamid],
+      );
+      return res.rows[0] as { tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Pool } from '../pool';
+
+export interface InboxRow {
+  id: number;
+  body: unknown;
+  attempts: number;
+}
+
+export type WebhookInboxRepo = ReturnType<typeof createWebhookInboxRepo>;
+
+export function createWebhookInboxRepo(pool: Pool) {
+  return {
+    /** Stores a verified body; the same bytes delivered again are a no-op. Returns whether it was new. */
+    async store(dedupeKey: string, body: unknown): Promise<boolean> {
+      const res = await pool.query(
+        'INSERT INTO webhook_inbox (dedupe_key, body) VALUES ($1, $2) ON CONFLICT (dedupe_key) DO NOTHING',
+        [dedupeKey, body],
+      );
+      return (res.rowCount ?? 0) > 0;
+    },
+
+    /** Claims due rows for processing; SKIP LOCKED lets several API processes share the inbox. */
+    async withDue(limit: number, fn: (row: InboxRow) => Promise<void>): Promise<number> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const res = await client.query(
+          `SELECT id, body, attempts FROM webhook_inbox
+            WHERE processed_at IS NULL AND next_attempt_at <= now()
+            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        for (const row of res.rows as InboxRow[]) await fn(row);
+        await client.query('COMMIT');
+        return res.rowCount ?? 0;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async markProcessed(id: number, note?: string): Promise<void> {
+      await pool.query('UPDATE webhook_inbox SET processed_at = now(), last_error = $2 WHERE id = $1', [id, note ?? null]);
+    },
+
+    async markFailed(id: number, attempts: number, error: string, retryInMs: number): Promise<void> {
+      await pool.query(
+        `UPDATE webhook_inbox SET attempts = $2, last_error = $3,
+                next_attempt_at = now() + ($4::double precision * interval '1 millisecond') WHERE id = $1`,
+        [id, attempts, error.slice(0, 2000), retryInMs],
+      );
+    },
+
+    async seen(eventKey: string): Promise<boolean> {
+      const res = await pool.query('SELECT 1 FROM webhook_events_seen WHERE event_key = $1', [eventKey]);
+      return (res.rowCount ?? 0) > 0;
+    },
+
+    async markSeen(eventKey: string, inboxId: number): Promise<void> {
+      await pool.query(
+        'INSERT INTO webhook_events_seen (event_key, inbox_id) VALUES ($1, $2) ON CONFLICT (event_key) DO NOTHING',
+        [eventKey, inboxId],
+      );
+    },
+
+    async pendingCount(): Promise<number> {
+      const res = await pool.query('SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL');
+      return res.rows[0].n as number;
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** Template parameters in Lifeline's API shape (DESIGN.md §8), shared by the API, workflows and builders. */
+export interface SendParameters {
+  header?: { type: 'text'; text: string } | { type: 'image' | 'video' | 'document'; link: string; filename?: string };
+  body?: string[] | Record<string, string>;
+  buttons?: { index: number; text?: string; payload?: string; couponCode?: string }[];
+}

@@ -1,0 +1,70 @@
+import type { Pool } from '../db/pool';
+import { inTransaction } from '../db/pool';
+import type { RegistryRepo } from '../db/repositories/registry';
+import { phoneFromRow, templateFromRow, wabaFromRow } from '../db/registry-snapshot';
+import { evaluatePhoneNumber, evaluateTemplate, evaluateWaba } from '../domain/health';
+import type { HealthRecord, HealthSource } from '../domain/registry';
+
+export type RegistryResource = 'waba' | 'phone_number' | 'template';
+
+export function healthRecord(
+  type: RegistryResource,
+  row: Parameters<typeof wabaFromRow>[0] | Parameters<typeof phoneFromRow>[0] | Parameters<typeof templateFromRow>[0],
+  source: HealthSource,
+  now = Date.now(),
+): HealthRecord {
+  const health =
+    type === 'waba'
+      ? evaluateWaba(wabaFromRow(row as Parameters<typeof wabaFromRow>[0]), now)
+      : type === 'phone_number'
+        ? evaluatePhoneNumber(phoneFromRow(row as Parameters<typeof phoneFromRow>[0]), now)
+        : evaluateTemplate(templateFromRow(row as Parameters<typeof templateFromRow>[0]), now);
+  return { ...health, source, checkedAt: new Date(now).toISOString() };
+}
+
+const SELECT: Record<RegistryResource, string> = {
+  waba: `SELECT id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
+           synced_at AS "syncedAt" FROM wabas WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+  phone_number: `SELECT id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority,
+           health, synced_at AS "syncedAt" FROM phone_numbers WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+  template: `SELECT id, waba_id AS "wabaId", name, language, category, components, fields, health,
+           synced_at AS "syncedAt" FROM templates WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+};
+
+/**
+ * The one path for every health fact — sync, webhook, send error, operator: merge the change into the
+ * resource's fields, re-evaluate its verdict, record the change, and bump the registry version so every
+ * worker's next resolution sees it.
+ */
+export function createHealthUpdates(pool: Pool, registry: RegistryRepo) {
+  return {
+    async apply(
+      tenantId: string,
+      type: RegistryResource,
+      id: string,
+      patch: Record<string, unknown>,
+      source: HealthSource,
+    ): Promise<HealthRecord | undefined> {
+      return inTransaction(pool, async (db) => {
+        const found = await registry.patchFields(db, tenantId, type, id, patch, source);
+        if (!found) return undefined;
+        const row = (await db.query(SELECT[type], [tenantId, id])).rows[0];
+        const record = healthRecord(type, row, source);
+        await registry.setHealth(db, tenantId, type, id, record);
+        await db.query(
+          `UPDATE health_changes SET verdict = $4 WHERE id = (SELECT max(id) FROM health_changes
+             WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3)`,
+          [tenantId, type, id, record.verdict],
+        );
+        await db.query(
+          `INSERT INTO registry_versions (tenant_id, version) VALUES ($1, 1)
+           ON CONFLICT (tenant_id) DO UPDATE SET version = registry_versions.version + 1`,
+          [tenantId],
+        );
+        return record;
+      });
+    },
+  };
+}
+
+export type HealthUpdates = ReturnType<typeof createHealthUpdates>;

@@ -1,0 +1,139 @@
+import crypto from 'node:crypto';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import type { MessagesRepo, MessageRow } from '../db/repositories/messages';
+import type { TenantRow } from '../db/repositories/tenants';
+import { SA } from '../domain/search-attributes';
+import { readTenantSettings } from '../domain/tenant-settings';
+import { HttpError } from '../api/errors';
+import type { SendMessageBody } from '../api/schemas/messages';
+import {
+  cancelSignal,
+  messageWorkflowId,
+  stateQuery,
+  TERMINAL_STATUSES,
+  type MessageDeliveryInput,
+  type MessageState,
+  type MessageStatus,
+} from '../../workflows/definitions';
+import type { messageDelivery } from '../../workflows/message-delivery';
+
+export interface MessageServiceDeps {
+  messages: MessagesRepo;
+  temporal: Client;
+  taskQueue: string;
+}
+
+function requestHash(body: SendMessageBody): string {
+  const { idempotencyKey: _k, ...rest } = body;
+  return crypto.createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+}
+
+/** Builds the workflow input from the request and the tenant's policy. */
+export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: SendMessageBody): MessageDeliveryInput {
+  const settings = readTenantSettings(tenant.settings);
+  const suf = { ...settings.smartUtilityFallback, ...body.smartUtilityFallback };
+  return {
+    tenantId: tenant.id,
+    messageId,
+    recipient: body.to,
+    templateKey: body.template,
+    language: body.language,
+    parameters: body.parameters,
+    prefer: body.prefer,
+    campaignId: body.campaignId,
+    smartUtilityFallback: suf.enabled
+      ? {
+          enabled: true,
+          consentTemplate: suf.consentTemplate,
+          consentParameters: body.smartUtilityFallback?.consentParameters,
+          waitForMs: suf.waitFor,
+        }
+      : undefined,
+    timing: {
+      statusTimeoutMs: settings.timing.statusTimeout,
+      deadlineMs: settings.timing.deadline,
+      noneBackoffMs: settings.timing.noneBackoff,
+      maxWaitMs: settings.timing.maxWait,
+    },
+    maxAttempts: settings.maxAttempts,
+  };
+}
+
+export function createMessageService(deps: MessageServiceDeps) {
+  async function startWorkflow(row: MessageRow, input: MessageDeliveryInput): Promise<void> {
+    try {
+      await deps.temporal.workflow.start<typeof messageDelivery>('messageDelivery', {
+        workflowId: row.workflowId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: SA.tenant, value: input.tenantId },
+          { key: SA.recipient, value: input.recipient },
+          { key: SA.templateGroup, value: input.templateKey },
+          { key: SA.status, value: 'accepted' },
+          ...(input.campaignId ? [{ key: SA.campaign, value: input.campaignId }] : []),
+        ],
+        staticSummary: `${input.templateKey} → +${input.recipient}`,
+      });
+    } catch (err) {
+      // The message already ran to completion once: starting it again must not send it again.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  return {
+    /** Idempotent by key: the same key returns the same message and starts no second workflow. */
+    async submit(tenant: TenantRow, body: SendMessageBody): Promise<{ message: MessageRow; created: boolean }> {
+      const id = crypto.randomUUID();
+      const hash = requestHash(body);
+      const { message, created } = await deps.messages.createOrGet({
+        id,
+        tenantId: tenant.id,
+        idempotencyKey: body.idempotencyKey ?? id,
+        workflowId: messageWorkflowId(tenant.id, body.idempotencyKey ?? id),
+        recipient: body.to,
+        templateKey: body.template,
+        language: body.language,
+        campaignId: body.campaignId,
+        request: { ...body, requestHash: hash },
+      });
+      if (!created && message.request.requestHash !== hash) {
+        throw new HttpError(409, 'idempotency_conflict', 'this idempotencyKey was used with a different request');
+      }
+      // Also on a repeat: the first call may have crashed between the insert and the start.
+      await startWorkflow(message, buildDeliveryInput(tenant, message.id, body));
+      return { message, created };
+    },
+
+    async liveState(row: MessageRow): Promise<MessageState | undefined> {
+      if (TERMINAL_STATUSES.includes(row.status as MessageStatus)) return undefined;
+      try {
+        return await deps.temporal.workflow.getHandle(row.workflowId).query(stateQuery);
+      } catch {
+        return undefined; // the read model is still useful without the live query
+      }
+    },
+
+    async cancel(row: MessageRow, reason: string): Promise<void> {
+      if (TERMINAL_STATUSES.includes(row.status as MessageStatus)) {
+        throw new HttpError(409, 'already_final', `message is already ${row.status}`);
+      }
+      try {
+        await deps.temporal.workflow.getHandle(row.workflowId).signal(cancelSignal, { reason });
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'not_running', 'message is not in flight');
+        throw err;
+      }
+    },
+  };
+}
+
+export type MessageService = ReturnType<typeof createMessageService>;

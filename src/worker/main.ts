@@ -1,0 +1,38 @@
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config';
+import { createPool } from '../db/pool';
+import { migrate } from '../db/migrate';
+import { createLogger } from '../logger';
+import { createMetaClient } from '../meta/client';
+import { createSecretBox } from '../secrets';
+import { createLifelineWorker } from './worker';
+
+/** `npm run worker`: hosts the workflows and activities on the configured task queue. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger(config.LOG_LEVEL, 'worker');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  if (config.MIGRATE_ON_BOOT) await migrate(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createLifelineWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: {
+      pool,
+      meta: createMetaClient({ graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, timeoutMs: config.META_HTTP_TIMEOUT_MS }),
+      secrets: createSecretBox(config.ENCRYPTION_KEY),
+    },
+  });
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
+  // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown); close what we opened afterwards.
+  await worker.run();
+  await connection.close();
+  await pool.end();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { SendParameters } from '../src/domain/send-parameters';
+
+/** Every wire name of the message lifecycle lives here; the API and the webhook processor import these objects. */
+
+export type MessageStatus =
+  | 'accepted'
+  | 'resolving'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'awaiting_consent'
+  | 'declined'
+  | 'expired'
+  | 'failed'
+  | 'cancelled';
+
+export const TERMINAL_STATUSES: readonly MessageStatus[] = ['delivered', 'read', 'declined', 'expired', 'failed', 'cancelled'];
+
+export type { SendParameters };
+
+export interface SmartUtilityFallbackOptions {
+  enabled: boolean;
+  consentTemplate?: string;
+  consentParameters?: SendParameters;
+  waitForMs: number;
+}
+
+export interface MessageDeliveryInput {
+  tenantId: string;
+  messageId: string;
+  recipient: string;
+  templateKey: string;
+  language: string;
+  parameters?: SendParameters;
+  prefer?: { wabaId?: string; phoneNumberId?: string };
+  campaignId?: string;
+  smartUtilityFallback?: SmartUtilityFallbackOptions;
+  /** Every duration the workflow needs travels in its input, so tests can shrink time. */
+  timing: {
+    /** How long to wait for a delivery status after Meta accepted a send. */
+    statusTimeoutMs: number;
+    /** When the message gives up looking for a healthy combination. */
+    deadlineMs: number;
+    /** First wait when no combination is healthy (doubles up to maxWaitMs). */
+    noneBackoffMs: number;
+    maxWaitMs: number;
+  };
+  maxAttempts: number;
+}
+
+export interface Combination {
+  wabaId: string;
+  phoneNumberId: string;
+  templateId: string;
+  templateName: string;
+  language: string;
+  portfolioId?: string;
+}
+
+export interface DeliveredVia {
+  wabaId: string | null;
+  phoneNumberId: string;
+  templateId: string | null;
+  kind: 'template' | 'session';
+}
+
+export interface StatusUpdate {
+  wamid: string;
+  attemptId?: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  timestamp: string;
+  errors?: { code: number; title?: string; message?: string; details?: string }[];
+  /** Set by the webhook processor for failed statuses: classification happens once, outside the workflow. */
+  failure?: FailureClass;
+  pricing?: { category?: string; type?: string; billable?: boolean; pricing_model?: string };
+}
+
+export interface InboundReply {
+  wamid: string;
+  from: string;
+  phoneNumberId: string;
+  contextWamid?: string;
+  kind: 'text' | 'button' | 'button_reply' | 'list_reply' | 'other';
+  text?: string;
+  payload?: string;
+  timestamp: string;
+}
+
+export interface AttemptView {
+  attemptId: string;
+  kind: 'template' | 'consent' | 'session';
+  combination: Combination | { phoneNumberId: string; wabaId?: string };
+  wamid?: string;
+  status: 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  errorCode?: number;
+}
+
+export interface MessageState {
+  status: MessageStatus;
+  attempts: AttemptView[];
+  deliveredVia?: DeliveredVia;
+  failure?: { reason: string; code?: number };
+}
+
+export interface MessageDeliveryResult {
+  status: MessageStatus;
+  deliveredVia?: DeliveredVia;
+  failure?: { reason: string; code?: number };
+}
+
+export const statusSignal = defineSignal<[StatusUpdate]>('status');
+export const replySignal = defineSignal<[InboundReply]>('reply');
+export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+export const stateQuery = defineQuery<MessageState>('state');
+
+/** Workflow ids from business keys, through one helper. */
+export function messageWorkflowId(tenantId: string, messageId: string): string {
+  return `msg:${tenantId}:${messageId}`;
+}
+
+/** How a Meta error was classified (src/meta/error-classification.ts), as carried through Temporal. */
+export interface FailureClass {
+  kind: 'transient' | 'throttled' | 'resource' | 'recipient' | 'marketing_limit' | 'request' | 'auth';
+  code?: number;
+  resource?: 'waba' | 'phone' | 'template';
+  scope?: 'phone' | 'pair' | 'app' | 'waba';
+  retryAfterMs?: number;
+  reason: string;
+}
+
+export interface ResolveInput {
+  tenantId: string;
+  messageId: string;
+  recipient: string;
+  templateKey: string;
+  language: string;
+  prefer?: { wabaId?: string; phoneNumberId?: string };
+  exclude: { wabaIds: string[]; phoneNumberIds: string[]; templateIds: string[] };
+  category?: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+  /** Timeline dedupe key for the 'resolved' event. */
+  step: number;
+}
+
+export type ResolveOutput =
+  | { outcome: 'resolved'; combination: Combination; category: string }
+  | { outcome: 'none'; reason: string };
