@@ -26,12 +26,21 @@ export function createMessageActivities(deps: MessageDeps) {
         failure: input.failure,
       });
       if (input.event) {
-        await deps.messages.appendEvent(input.tenantId, input.messageId, input.event.type, input.event.data, input.event.key);
+        await deps.messages.appendEvent(
+          input.tenantId,
+          input.messageId,
+          input.event.type,
+          input.event.data,
+          input.event.key,
+        );
       }
     },
 
     /** WhatsApp policy: an opt-out (brand-wide) always blocks; an opt-in is required when the tenant says so. */
-    async checkConsent(input: { tenantId: string; recipient: string }): Promise<{ allowed: true } | { allowed: false; reason: string }> {
+    async checkConsent(input: {
+      tenantId: string;
+      recipient: string;
+    }): Promise<{ allowed: true } | { allowed: false; reason: string }> {
       const [contact, tenant] = await Promise.all([
         deps.contacts.get(input.tenantId, input.recipient),
         deps.tenants.get(input.tenantId),

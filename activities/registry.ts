@@ -30,7 +30,14 @@ export function faultPatch(resource: 'waba' | 'phone' | 'template', failure: Fai
   if (failure.kind === 'throttled') return { throttledUntil: until };
   if (resource === 'template' && failure.code === 132015) return { status: 'PAUSED' };
   if (resource === 'template' && failure.code === 132016) return { status: 'DISABLED' };
-  return { breaker: { openUntil: until, reason: `${failure.reason}${failure.code ? ` (${failure.code})` : ''}`, openedAt: new Date(now).toISOString(), source: 'send_error' } };
+  return {
+    breaker: {
+      openUntil: until,
+      reason: `${failure.reason}${failure.code ? ` (${failure.code})` : ''}`,
+      openedAt: new Date(now).toISOString(),
+      source: 'send_error',
+    },
+  };
 }
 
 export function createRegistryActivities(deps: RegistryDeps) {
@@ -104,7 +111,13 @@ export function createRegistryActivities(deps: RegistryDeps) {
       failure: FailureClass;
     }): Promise<void> {
       const type: RegistryResource = input.resource === 'phone' ? 'phone_number' : input.resource;
-      await deps.health.apply(input.tenantId, type, input.id, faultPatch(input.resource, input.failure, Date.now()), 'send_error');
+      await deps.health.apply(
+        input.tenantId,
+        type,
+        input.id,
+        faultPatch(input.resource, input.failure, Date.now()),
+        'send_error',
+      );
     },
   };
 }

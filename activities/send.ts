@@ -97,9 +97,12 @@ export function createSendActivities(deps: SendDeps) {
       } catch (err) {
         if (err instanceof MetaApiError) {
           const cls = classifyMetaError(
-            err.httpStatus === undefined ? { networkError: err.message } : { httpStatus: err.httpStatus, body: err.body },
+            err.httpStatus === undefined
+              ? { networkError: err.message }
+              : { httpStatus: err.httpStatus, body: err.body },
           );
-          if (!cls.retryable) await deps.messages.attemptFailed(input.attemptId, cls.code ?? undefined, toFailureClass(cls) as never);
+          if (!cls.retryable)
+            await deps.messages.attemptFailed(input.attemptId, cls.code ?? undefined, toFailureClass(cls) as never);
         }
         throwClassified(err);
       }

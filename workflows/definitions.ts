@@ -16,7 +16,14 @@ export type MessageStatus =
   | 'failed'
   | 'cancelled';
 
-export const TERMINAL_STATUSES: readonly MessageStatus[] = ['delivered', 'read', 'declined', 'expired', 'failed', 'cancelled'];
+export const TERMINAL_STATUSES: readonly MessageStatus[] = [
+  'delivered',
+  'read',
+  'declined',
+  'expired',
+  'failed',
+  'cancelled',
+];
 
 export type { SendParameters };
 
@@ -144,5 +151,4 @@ export interface ResolveInput {
 }
 
 export type ResolveOutput =
-  | { outcome: 'resolved'; combination: Combination; category: string }
-  | { outcome: 'none'; reason: string };
+  { outcome: 'resolved'; combination: Combination; category: string } | { outcome: 'none'; reason: string };

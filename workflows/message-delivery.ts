@@ -99,7 +99,7 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
   let backoff = input.timing.noneBackoffMs;
   let transientRetries = 0;
 
-  for (let seq = 1; seq <= input.maxAttempts; ) {
+  for (let seq = 1; seq <= input.maxAttempts;) {
     if (cancelReason) return finish('cancelled', { reason: cancelReason });
     const delivered = deliveredAttempt(state.attempts);
     if (delivered) return succeed(delivered);
@@ -116,7 +116,12 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     backoff = input.timing.noneBackoffMs;
 
     const combination = resolved.combination;
-    const attempt: AttemptView = { attemptId: `${input.messageId}:${seq}`, kind: 'template', combination, status: 'sending' };
+    const attempt: AttemptView = {
+      attemptId: `${input.messageId}:${seq}`,
+      kind: 'template',
+      combination,
+      status: 'sending',
+    };
     state.attempts.push(attempt);
     seq += 1;
     await setStatus('sending');
@@ -135,7 +140,10 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
       continue;
     }
 
-    await setStatus('sent', { type: 'sent', data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination } });
+    await setStatus('sent', {
+      type: 'sent',
+      data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination },
+    });
     const settled = await condition(
       () => cancelReason !== undefined || isFinal(attempt.status) || deliveredAttempt(state.attempts) !== undefined,
       input.timing.statusTimeoutMs,
@@ -145,7 +153,10 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     if (!settled) return finish('sent', { note: 'no delivery status before the status timeout' });
     if (attempt.status === 'failed') {
       const update = statuses.get(attempt.wamid!);
-      const next = await react(update?.failure ?? { kind: 'transient', reason: 'failed without a reason' }, combination);
+      const next = await react(
+        update?.failure ?? { kind: 'transient', reason: 'failed without a reason' },
+        combination,
+      );
       if (next) return next;
     }
   }
@@ -153,8 +164,17 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
 
   async function succeed(attempt: AttemptView): Promise<MessageDeliveryResult> {
     const c = attempt.combination as Combination;
-    state.deliveredVia = { wabaId: c.wabaId, phoneNumberId: c.phoneNumberId, templateId: c.templateId, kind: 'template' };
-    await local.recordDelivered({ tenantId: input.tenantId, recipient: input.recipient, phoneNumberId: c.phoneNumberId });
+    state.deliveredVia = {
+      wabaId: c.wabaId,
+      phoneNumberId: c.phoneNumberId,
+      templateId: c.templateId,
+      kind: 'template',
+    };
+    await local.recordDelivered({
+      tenantId: input.tenantId,
+      recipient: input.recipient,
+      phoneNumberId: c.phoneNumberId,
+    });
     const status = statuses.get(attempt.wamid!)?.status === 'read' ? 'read' : 'delivered';
     return finish(status, { attemptId: attempt.attemptId, wamid: attempt.wamid });
   }
@@ -194,14 +214,24 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
       case 'auth': {
         const resource = failure.resource ?? 'waba';
         const id = resource === 'waba' ? c.wabaId : resource === 'phone' ? c.phoneNumberId : c.templateId;
-        (resource === 'waba' ? exclude.wabaIds : resource === 'phone' ? exclude.phoneNumberIds : exclude.templateIds).push(id);
+        (resource === 'waba'
+          ? exclude.wabaIds
+          : resource === 'phone'
+            ? exclude.phoneNumberIds
+            : exclude.templateIds
+        ).push(id);
         await local.reportResourceFault({ tenantId: input.tenantId, resource, id, failure });
         return undefined;
       }
       case 'throttled':
         if (failure.scope === 'phone') {
           exclude.phoneNumberIds.push(c.phoneNumberId);
-          await local.reportResourceFault({ tenantId: input.tenantId, resource: 'phone', id: c.phoneNumberId, failure });
+          await local.reportResourceFault({
+            tenantId: input.tenantId,
+            resource: 'phone',
+            id: c.phoneNumberId,
+            failure,
+          });
         } else {
           await condition(() => cancelReason !== undefined, failure.retryAfterMs ?? 6000);
         }

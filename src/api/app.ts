@@ -77,12 +77,21 @@ export function createApp(deps: AppDeps): { app: Express; processor: ReturnType<
   });
 
   const appSecrets = async () => {
-    const res = await deps.pool.query("SELECT DISTINCT settings->>'metaAppSecret' AS s FROM tenants WHERE settings ? 'metaAppSecret'");
+    const res = await deps.pool.query(
+      "SELECT DISTINCT settings->>'metaAppSecret' AS s FROM tenants WHERE settings ? 'metaAppSecret'",
+    );
     return [deps.metaAppSecret, ...res.rows.map((r: { s: string }) => r.s)];
   };
   app.use(
     '/webhooks/whatsapp',
-    webhookRouter({ inbox, processor, verifyToken: deps.webhookVerifyToken, appSecrets, maxBodyBytes: deps.webhookMaxBodyBytes, metrics }),
+    webhookRouter({
+      inbox,
+      processor,
+      verifyToken: deps.webhookVerifyToken,
+      appSecrets,
+      maxBodyBytes: deps.webhookMaxBodyBytes,
+      metrics,
+    }),
   );
 
   const json = express.json({ limit: '256kb' });

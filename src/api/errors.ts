@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Logger } from '../logger';
 
 /** An error with a status and a machine-readable code, rendered as the contract's JSON error. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import {
   pagedSchema,
   phoneNumberNodeSchema,
@@ -112,8 +112,16 @@ export function createMetaClient(opts: MetaClientOptions) {
     getWaba: (wabaId: string, token: string): Promise<WabaNode> =>
       call('GET', `/${encodeURIComponent(wabaId)}?fields=${WABA_FIELDS}`, token, wabaNodeSchema),
     listPhoneNumbers: (wabaId: string, token: string): Promise<PhoneNumberNode[]> =>
-      all(`/${encodeURIComponent(wabaId)}/phone_numbers?fields=${PHONE_FIELDS}&limit=100`, token, phoneNumberNodeSchema),
+      all(
+        `/${encodeURIComponent(wabaId)}/phone_numbers?fields=${PHONE_FIELDS}&limit=100`,
+        token,
+        phoneNumberNodeSchema,
+      ),
     listTemplates: (wabaId: string, token: string): Promise<TemplateNode[]> =>
-      all(`/${encodeURIComponent(wabaId)}/message_templates?fields=${TEMPLATE_FIELDS}&limit=100`, token, templateNodeSchema),
+      all(
+        `/${encodeURIComponent(wabaId)}/message_templates?fields=${TEMPLATE_FIELDS}&limit=100`,
+        token,
+        templateNodeSchema,
+      ),
   };
 }

@@ -79,6 +79,8 @@ export type TemplateNode = z.infer<typeof templateNodeSchema>;
 export function pagedSchema<T extends z.ZodTypeAny>(item: T) {
   return z.object({
     data: z.array(item),
-    paging: z.object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() }).optional(),
+    paging: z
+      .object({ next: z.string().optional(), cursors: z.object({ after: z.string().optional() }).optional() })
+      .optional(),
   });
 }

@@ -1,10 +1,5 @@
 import crypto from 'node:crypto';
-import {
-  messagesValueSchema,
-  type InboundPayload,
-  type StatusPayload,
-  type WebhookEnvelope,
-} from './webhook-schemas';
+import { messagesValueSchema, type InboundPayload, type StatusPayload, type WebhookEnvelope } from './webhook-schemas';
 
 /** One thing a webhook body tells us. `key` deduplicates it across deliveries and batches. */
 export type WebhookEvent =

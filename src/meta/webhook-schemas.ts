@@ -38,7 +38,9 @@ export const inboundMessageSchema = z.object({
     .object({
       type: z.string(),
       button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
-      list_reply: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional() }).optional(),
+      list_reply: z
+        .object({ id: z.string(), title: z.string().optional(), description: z.string().optional() })
+        .optional(),
     })
     .optional(),
 });
@@ -46,11 +48,20 @@ export const inboundMessageSchema = z.object({
 export const messagesValueSchema = z.object({
   messaging_product: z.literal('whatsapp').optional(),
   metadata: z.object({ display_phone_number: z.string().optional(), phone_number_id: z.string().min(1) }),
-  contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+  contacts: z
+    .array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() }))
+    .optional(),
   statuses: z.array(statusSchema).optional(),
   messages: z.array(inboundMessageSchema).optional(),
   user_preferences: z
-    .array(z.object({ wa_id: z.string(), category: z.string().optional(), value: z.string(), timestamp: z.coerce.string().optional() }))
+    .array(
+      z.object({
+        wa_id: z.string(),
+        category: z.string().optional(),
+        value: z.string(),
+        timestamp: z.coerce.string().optional(),
+      }),
+    )
     .optional(),
 });
 

@@ -24,7 +24,11 @@ export function wabaFields(n: WabaNode): Record<string, unknown> {
     accountReviewStatus: n.account_review_status ?? 'APPROVED',
     ...canSend(n.health_status),
     // Ban state arrives by webhook; polling can only confirm it (141014) or clear it (AVAILABLE).
-    ...(banned ? { banState: 'DISABLE' } : n.health_status?.can_send_message === 'AVAILABLE' ? { banState: 'NONE' } : {}),
+    ...(banned
+      ? { banState: 'DISABLE' }
+      : n.health_status?.can_send_message === 'AVAILABLE'
+        ? { banState: 'NONE' }
+        : {}),
     stale: false,
   };
 }
@@ -85,18 +89,48 @@ export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; m
         await deps.registry.upsertPortfolio(db, tenantId, { id: portfolioId, messagingTier: tier });
         const wf = wabaFields(waba);
         const wRow = { id: wabaId, portfolioId, name: name ?? waba.name, accessTokenEnc: sealed, fields: wf };
-        const previous = (await db.query('SELECT fields FROM wabas WHERE tenant_id = $1 AND id = $2', [tenantId, wabaId]))
-          .rows[0]?.fields;
-        await deps.registry.upsertWaba(db, tenantId, wRow, healthRecord('waba', { ...wRow, fields: { ...previous, ...wf }, health: {}, syncedAt: null }, 'sync'));
+        const previous = (
+          await db.query('SELECT fields FROM wabas WHERE tenant_id = $1 AND id = $2', [tenantId, wabaId])
+        ).rows[0]?.fields;
+        await deps.registry.upsertWaba(
+          db,
+          tenantId,
+          wRow,
+          healthRecord('waba', { ...wRow, fields: { ...previous, ...wf }, health: {}, syncedAt: null }, 'sync'),
+        );
         for (const p of phones) {
           const row = { id: p.id, wabaId, displayPhoneNumber: p.display_phone_number, fields: phoneFields(p) };
-          await deps.registry.upsertPhone(db, tenantId, row, healthRecord('phone_number', { ...row, enabled: true, priority: 0, health: {}, syncedAt: null }, 'sync'));
+          await deps.registry.upsertPhone(
+            db,
+            tenantId,
+            row,
+            healthRecord('phone_number', { ...row, enabled: true, priority: 0, health: {}, syncedAt: null }, 'sync'),
+          );
         }
         for (const t of templates) {
-          const row = { id: t.id, wabaId, name: t.name, language: t.language, category: t.category, components: t.components, fields: templateFields(t) };
-          await deps.registry.upsertTemplate(db, tenantId, row, healthRecord('template', { ...row, health: {}, syncedAt: null }, 'sync'));
+          const row = {
+            id: t.id,
+            wabaId,
+            name: t.name,
+            language: t.language,
+            category: t.category,
+            components: t.components,
+            fields: templateFields(t),
+          };
+          await deps.registry.upsertTemplate(
+            db,
+            tenantId,
+            row,
+            healthRecord('template', { ...row, health: {}, syncedAt: null }, 'sync'),
+          );
         }
-        await deps.registry.pruneWaba(db, tenantId, wabaId, phones.map((p) => p.id), templates.map((t) => t.id));
+        await deps.registry.pruneWaba(
+          db,
+          tenantId,
+          wabaId,
+          phones.map((p) => p.id),
+          templates.map((t) => t.id),
+        );
         await db.query(
           `INSERT INTO registry_versions (tenant_id, version) VALUES ($1, 1)
            ON CONFLICT (tenant_id) DO UPDATE SET version = registry_versions.version + 1`,
@@ -111,10 +145,10 @@ export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; m
     await inTransaction(deps.pool, async (db) => {
       for (const table of ['wabas', 'phone_numbers', 'templates']) {
         const col = table === 'wabas' ? 'id' : 'waba_id';
-        await db.query(`UPDATE ${table} SET fields = fields || '{"stale": true}'::jsonb WHERE tenant_id = $1 AND ${col} = $2`, [
-          tenantId,
-          wabaId,
-        ]);
+        await db.query(
+          `UPDATE ${table} SET fields = fields || '{"stale": true}'::jsonb WHERE tenant_id = $1 AND ${col} = $2`,
+          [tenantId, wabaId],
+        );
       }
       await db.query('UPDATE registry_versions SET version = version + 1 WHERE tenant_id = $1', [tenantId]);
     });

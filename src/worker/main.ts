@@ -21,7 +21,11 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: {
       pool,
-      meta: createMetaClient({ graphUrl: config.META_GRAPH_URL, apiVersion: config.META_API_VERSION, timeoutMs: config.META_HTTP_TIMEOUT_MS }),
+      meta: createMetaClient({
+        graphUrl: config.META_GRAPH_URL,
+        apiVersion: config.META_API_VERSION,
+        timeoutMs: config.META_HTTP_TIMEOUT_MS,
+      }),
       secrets: createSecretBox(config.ENCRYPTION_KEY),
     },
   });

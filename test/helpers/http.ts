@@ -34,7 +34,11 @@ export function httpClient(baseUrl: string, defaultKey?: string) {
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with the last value seen. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

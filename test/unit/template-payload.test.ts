@@ -37,10 +37,21 @@ describe('template payload', () => {
         language: { code: 'en_US', policy: 'deterministic' },
         components: [
           { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example/a.jpg' } }] },
-          { type: 'body', parameters: [{ type: 'text', text: 'Asha' }, { type: 'text', text: '20%' }] },
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Asha' },
+              { type: 'text', text: '20%' },
+            ],
+          },
           { type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'YES:1' }] },
           { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'sale' }] },
-          { type: 'button', sub_type: 'copy_code', index: '2', parameters: [{ type: 'coupon_code', coupon_code: 'SALE20' }] },
+          {
+            type: 'button',
+            sub_type: 'copy_code',
+            index: '2',
+            parameters: [{ type: 'coupon_code', coupon_code: 'SALE20' }],
+          },
         ],
       },
     });

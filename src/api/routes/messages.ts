@@ -10,7 +10,11 @@ import { parse } from '../validate';
 
 const cancelBody = z.object({ reason: z.string().min(1).max(500).default('cancelled by API') }).strict();
 
-export function messageView(row: MessageRow, attempts: Awaited<ReturnType<MessagesRepo['attempts']>>, events: Awaited<ReturnType<MessagesRepo['events']>>) {
+export function messageView(
+  row: MessageRow,
+  attempts: Awaited<ReturnType<MessagesRepo['attempts']>>,
+  events: Awaited<ReturnType<MessagesRepo['events']>>,
+) {
   return {
     id: row.id,
     status: row.status,

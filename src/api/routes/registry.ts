@@ -10,7 +10,9 @@ import { HttpError, notFound } from '../errors';
 import { parse } from '../validate';
 
 const graphId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a Meta object id');
-const registerWabaBody = z.object({ id: graphId, name: z.string().min(1).max(200).optional(), accessToken: z.string().min(8).max(4096) }).strict();
+const registerWabaBody = z
+  .object({ id: graphId, name: z.string().min(1).max(200).optional(), accessToken: z.string().min(8).max(4096) })
+  .strict();
 const idParams = z.object({ id: graphId });
 const phonePatchBody = z
   .object({ enabled: z.boolean().optional(), priority: z.number().int().min(-1000).max(1000).optional() })
@@ -20,7 +22,15 @@ const groupParams = z.object({ key: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must
 const groupBody = z
   .object({
     members: z
-      .array(z.object({ wabaId: graphId, name: z.string().regex(/^[a-z0-9_]{1,512}$/), language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2,4})?$/) }).strict())
+      .array(
+        z
+          .object({
+            wabaId: graphId,
+            name: z.string().regex(/^[a-z0-9_]{1,512}$/),
+            language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2,4})?$/),
+          })
+          .strict(),
+      )
       .min(1)
       .max(200),
   })
@@ -29,7 +39,8 @@ const groupBody = z
 /** Meta's answer to a sync, as the contract's errors: its refusal is the caller's problem (422), its outage ours (503). */
 function syncError(err: unknown): never {
   if (err instanceof MetaApiError) {
-    if (err.httpStatus === undefined || err.httpStatus >= 500) throw new HttpError(503, 'meta_unavailable', err.message);
+    if (err.httpStatus === undefined || err.httpStatus >= 500)
+      throw new HttpError(503, 'meta_unavailable', err.message);
     throw new HttpError(422, 'meta_rejected', 'Meta refused the request (check the WABA id and access token)', [
       { field: 'body', message: JSON.stringify(err.body).slice(0, 500) },
     ]);
@@ -101,8 +112,14 @@ export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySyn
     res.json({
       checkedAt: new Date(now).toISOString(),
       wabas: s.wabas.map((w) => row('waba', w.id, w.name, evaluateWaba(w, now))),
-      phoneNumbers: s.phoneNumbers.map((p) => ({ ...row('phone_number', p.id, p.displayPhoneNumber, evaluatePhoneNumber(p, now)), wabaId: p.wabaId })),
-      templates: s.templates.map((t) => ({ ...row('template', t.id, `${t.name}/${t.language}`, evaluateTemplate(t, now)), wabaId: t.wabaId })),
+      phoneNumbers: s.phoneNumbers.map((p) => ({
+        ...row('phone_number', p.id, p.displayPhoneNumber, evaluatePhoneNumber(p, now)),
+        wabaId: p.wabaId,
+      })),
+      templates: s.templates.map((t) => ({
+        ...row('template', t.id, `${t.name}/${t.language}`, evaluateTemplate(t, now)),
+        wabaId: t.wabaId,
+      })),
     });
   });
 

@@ -5,7 +5,9 @@ import { tenantSettingsSchema } from '../../domain/tenant-settings';
 import { requireAdmin } from '../auth';
 import { parse } from '../validate';
 
-const createTenantBody = z.object({ name: z.string().min(1).max(200), settings: tenantSettingsSchema.optional() }).strict();
+const createTenantBody = z
+  .object({ name: z.string().min(1).max(200), settings: tenantSettingsSchema.optional() })
+  .strict();
 
 /** POST /v1/tenants (admin): creates a tenant and returns its API key once; only the key's hash is stored. */
 export function tenantsRouter(deps: { tenants: TenantsRepo; adminApiKey: string }): Router {

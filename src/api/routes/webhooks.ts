@@ -42,7 +42,11 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
     const signature = req.header('x-hub-signature-256');
     if (!verifyWebhookSignature(raw, signature, await deps.appSecrets())) {
       deps.metrics.webhooksRejected.inc({ reason: signature ? 'bad_signature' : 'unsigned' });
-      throw new HttpError(401, 'invalid_signature', signature ? 'X-Hub-Signature-256 does not match' : 'X-Hub-Signature-256 missing');
+      throw new HttpError(
+        401,
+        'invalid_signature',
+        signature ? 'X-Hub-Signature-256 does not match' : 'X-Hub-Signature-256 missing',
+      );
     }
     let json: unknown;
     try {
@@ -54,7 +58,12 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
     const envelope = webhookEnvelopeSchema.safeParse(json);
     if (!envelope.success) {
       deps.metrics.webhooksRejected.inc({ reason: 'malformed' });
-      throw new HttpError(400, 'validation_failed', 'not a WhatsApp webhook envelope', zodDetails(envelope.error, 'body'));
+      throw new HttpError(
+        400,
+        'validation_failed',
+        'not a WhatsApp webhook envelope',
+        zodDetails(envelope.error, 'body'),
+      );
     }
     const dedupeKey = crypto.createHash('sha256').update(raw).digest('hex');
     const stored = await deps.inbox.store(dedupeKey, json);

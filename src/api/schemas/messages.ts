@@ -14,7 +14,10 @@ export const sendParametersSchema = z
   .object({
     header: headerParam.optional(),
     body: z
-      .union([z.array(z.string().min(1).max(1024)).max(100), z.record(z.string().regex(/^[a-z0-9_]+$/), z.string().min(1).max(1024))])
+      .union([
+        z.array(z.string().min(1).max(1024)).max(100),
+        z.record(z.string().regex(/^[a-z0-9_]+$/), z.string().min(1).max(1024)),
+      ])
       .optional(),
     buttons: z
       .array(
@@ -37,16 +40,24 @@ export const sendMessageBodySchema = z
       .string()
       .regex(/^\+?[1-9]\d{6,14}$/, 'must be a phone number in international format, e.g. +14155550123')
       .transform((s) => s.replace(/^\+/, '')),
-    template: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase letters, digits, underscores)'),
+    template: z
+      .string()
+      .regex(/^[a-z0-9_]{1,512}$/, 'must be a template name (lowercase letters, digits, underscores)'),
     language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2,4})?$/, 'must be a locale such as en or en_US'),
     parameters: sendParametersSchema.optional(),
     idempotencyKey: z.string().min(1).max(200).optional(),
     campaignId: z.string().min(1).max(200).optional(),
-    prefer: z.object({ wabaId: z.string().min(1).optional(), phoneNumberId: z.string().min(1).optional() }).strict().optional(),
+    prefer: z
+      .object({ wabaId: z.string().min(1).optional(), phoneNumberId: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     smartUtilityFallback: z
       .object({
         enabled: z.boolean(),
-        consentTemplate: z.string().regex(/^[a-z0-9_]{1,512}$/).optional(),
+        consentTemplate: z
+          .string()
+          .regex(/^[a-z0-9_]{1,512}$/)
+          .optional(),
         consentParameters: sendParametersSchema.optional(),
         waitFor: durationSchema.optional(),
       })

@@ -21,7 +21,10 @@ export type ContactsRepo = ReturnType<typeof createContactsRepo>;
 export function createContactsRepo(pool: Pool) {
   return {
     async get(tenantId: string, waId: string): Promise<ContactRow | undefined> {
-      const res = await pool.query(`SELECT ${COLUMNS} FROM contacts WHERE tenant_id = $1 AND wa_id = $2`, [tenantId, waId]);
+      const res = await pool.query(`SELECT ${COLUMNS} FROM contacts WHERE tenant_id = $1 AND wa_id = $2`, [
+        tenantId,
+        waId,
+      ]);
       return res.rows[0] as ContactRow | undefined;
     },
 

@@ -69,7 +69,17 @@ export function createMessagesRepo(pool: Pool) {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
          RETURNING ${MESSAGE_COLUMNS}`,
-        [m.id, m.tenantId, m.idempotencyKey, m.workflowId, m.recipient, m.templateKey, m.language, m.campaignId ?? null, m.request],
+        [
+          m.id,
+          m.tenantId,
+          m.idempotencyKey,
+          m.workflowId,
+          m.recipient,
+          m.templateKey,
+          m.language,
+          m.campaignId ?? null,
+          m.request,
+        ],
       );
       if (inserted.rowCount) return { message: inserted.rows[0] as MessageRow, created: true };
       const existing = await pool.query(
@@ -153,7 +163,17 @@ export function createMessagesRepo(pool: Pool) {
         `INSERT INTO message_attempts (id, tenant_id, message_id, seq, kind, waba_id, phone_number_id, template_id, template_name, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending')
          ON CONFLICT (id) DO NOTHING`,
-        [a.id, a.tenantId, a.messageId, a.seq, a.kind, a.wabaId ?? null, a.phoneNumberId, a.templateId ?? null, a.templateName ?? null],
+        [
+          a.id,
+          a.tenantId,
+          a.messageId,
+          a.seq,
+          a.kind,
+          a.wabaId ?? null,
+          a.phoneNumberId,
+          a.templateId ?? null,
+          a.templateName ?? null,
+        ],
       );
       return (await this.getAttempt(a.id))!;
     },
@@ -184,7 +204,11 @@ export function createMessagesRepo(pool: Pool) {
       }
     },
 
-    async attemptFailed(attemptId: string, errorCode: number | undefined, error: Record<string, unknown>): Promise<void> {
+    async attemptFailed(
+      attemptId: string,
+      errorCode: number | undefined,
+      error: Record<string, unknown>,
+    ): Promise<void> {
       await pool.query(
         `UPDATE message_attempts SET status = 'failed', error_code = $2, error = $3, updated_at = now() WHERE id = $1`,
         [attemptId, errorCode ?? null, error],
@@ -227,7 +251,9 @@ export function createMessagesRepo(pool: Pool) {
       );
     },
 
-    async findWamid(wamid: string): Promise<{ tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined> {
+    async findWamid(
+      wamid: string,
+    ): Promise<{ tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined> {
       const res = await pool.query(
         `SELECT tenant_id AS "tenantId", message_id AS "messageId", attempt_id AS "attemptId", workflow_id AS "workflowId"
            FROM wamids WHERE wamid = $1`,

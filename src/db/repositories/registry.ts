@@ -87,7 +87,12 @@ export function createRegistryRepo(pool: Pool) {
       );
     },
 
-    async upsertPhone(db: Queryable, tenantId: string, p: Omit<PhoneRow, 'enabled' | 'priority' | 'health' | 'syncedAt'>, health: unknown) {
+    async upsertPhone(
+      db: Queryable,
+      tenantId: string,
+      p: Omit<PhoneRow, 'enabled' | 'priority' | 'health' | 'syncedAt'>,
+      health: unknown,
+    ) {
       // Operator controls (enabled, priority) survive every sync.
       await db.query(
         `INSERT INTO phone_numbers (tenant_id, id, waba_id, display_phone_number, fields, health, synced_at)
@@ -99,7 +104,12 @@ export function createRegistryRepo(pool: Pool) {
       );
     },
 
-    async upsertTemplate(db: Queryable, tenantId: string, t: Omit<TemplateRow, 'health' | 'syncedAt'>, health: unknown) {
+    async upsertTemplate(
+      db: Queryable,
+      tenantId: string,
+      t: Omit<TemplateRow, 'health' | 'syncedAt'>,
+      health: unknown,
+    ) {
       await db.query(
         `INSERT INTO templates (tenant_id, id, waba_id, name, language, category, components, fields, health, synced_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
@@ -145,7 +155,13 @@ export function createRegistryRepo(pool: Pool) {
       return true;
     },
 
-    async setHealth(db: Queryable, tenantId: string, type: Exclude<ResourceType, 'portfolio'>, id: string, health: unknown) {
+    async setHealth(
+      db: Queryable,
+      tenantId: string,
+      type: Exclude<ResourceType, 'portfolio'>,
+      id: string,
+      health: unknown,
+    ) {
       await db.query(`UPDATE ${TABLE[type]} SET health = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, health]);
     },
 
@@ -170,7 +186,9 @@ export function createRegistryRepo(pool: Pool) {
 
     async load(tenantId: string) {
       const [portfolios, wabas, phones, templates, groups] = await Promise.all([
-        pool.query('SELECT id, messaging_tier AS "messagingTier" FROM portfolios WHERE tenant_id = $1 ORDER BY id', [tenantId]),
+        pool.query('SELECT id, messaging_tier AS "messagingTier" FROM portfolios WHERE tenant_id = $1 ORDER BY id', [
+          tenantId,
+        ]),
         pool.query(
           `SELECT id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
                   synced_at AS "syncedAt" FROM wabas WHERE tenant_id = $1 ORDER BY id`,
@@ -207,7 +225,10 @@ export function createRegistryRepo(pool: Pool) {
     },
 
     async wabaToken(tenantId: string, wabaId: string): Promise<string | undefined> {
-      const res = await pool.query('SELECT access_token_enc FROM wabas WHERE tenant_id = $1 AND id = $2', [tenantId, wabaId]);
+      const res = await pool.query('SELECT access_token_enc FROM wabas WHERE tenant_id = $1 AND id = $2', [
+        tenantId,
+        wabaId,
+      ]);
       return res.rows[0]?.access_token_enc as string | undefined;
     },
 

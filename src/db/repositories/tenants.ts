@@ -59,10 +59,9 @@ export function createTenantsRepo(pool: Pool) {
     },
 
     async get(id: string): Promise<TenantRow | undefined> {
-      const res = await pool.query(
-        'SELECT id, name, settings, created_at AS "createdAt" FROM tenants WHERE id = $1',
-        [id],
-      );
+      const res = await pool.query('SELECT id, name, settings, created_at AS "createdAt" FROM tenants WHERE id = $1', [
+        id,
+      ]);
       return res.rows[0] as TenantRow | undefined;
     },
   };

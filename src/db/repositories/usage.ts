@@ -8,7 +8,13 @@ export type UsageRepo = ReturnType<typeof createUsageRepo>;
 export function createUsageRepo(pool: Pool) {
   return {
     /** Counts a business-initiated send: the recipient joins the portfolio's rolling 24 h window; the number's rate. */
-    async recordSend(tenantId: string, portfolioId: string | undefined, phoneNumberId: string, waId: string, now = Date.now()) {
+    async recordSend(
+      tenantId: string,
+      portfolioId: string | undefined,
+      phoneNumberId: string,
+      waId: string,
+      now = Date.now(),
+    ) {
       const queries = [
         pool.query(
           `INSERT INTO usage_phone_seconds (tenant_id, phone_number_id, second, sends) VALUES ($1, $2, $3, 1)
@@ -42,18 +48,24 @@ export function createUsageRepo(pool: Pool) {
             WHERE tenant_id = $1 AND wa_id = $2 AND last_sent_at > to_timestamp($3 / 1000.0)`,
           [tenantId, waId, since],
         ),
-        pool.query(
-          'SELECT phone_number_id, sends FROM usage_phone_seconds WHERE tenant_id = $1 AND second = $2',
-          [tenantId, Math.floor(now / 1000) ],
-        ),
+        pool.query('SELECT phone_number_id, sends FROM usage_phone_seconds WHERE tenant_id = $1 AND second = $2', [
+          tenantId,
+          Math.floor(now / 1000),
+        ]),
       ]);
       return {
         portfolios: Object.fromEntries(
-          portfolios.rows.map((r: { portfolio_id: string; n: number }) => [r.portfolio_id, { uniqueRecipients24h: r.n }]),
+          portfolios.rows.map((r: { portfolio_id: string; n: number }) => [
+            r.portfolio_id,
+            { uniqueRecipients24h: r.n },
+          ]),
         ),
         recipientCountedIn: counted.rows.map((r: { portfolio_id: string }) => r.portfolio_id),
         phones: Object.fromEntries(
-          phones.rows.map((r: { phone_number_id: string; sends: number }) => [r.phone_number_id, { sentLastSecond: r.sends }]),
+          phones.rows.map((r: { phone_number_id: string; sends: number }) => [
+            r.phone_number_id,
+            { sentLastSecond: r.sends },
+          ]),
         ),
       };
     },

@@ -42,7 +42,10 @@ export function createWebhookInboxRepo(pool: Pool) {
     },
 
     async markProcessed(id: number, note?: string): Promise<void> {
-      await pool.query('UPDATE webhook_inbox SET processed_at = now(), last_error = $2 WHERE id = $1', [id, note ?? null]);
+      await pool.query('UPDATE webhook_inbox SET processed_at = now(), last_error = $2 WHERE id = $1', [
+        id,
+        note ?? null,
+      ]);
     },
 
     async markFailed(id: number, attempts: number, error: string, retryInMs: number): Promise<void> {

@@ -20,7 +20,12 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
     // The status can overtake the send's response: keep the event and try again shortly.
     if (!route) return { done: false, retry: `unknown wamid ${s.id}` };
 
-    const errors = (s.errors ?? []).map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.error_data?.details }));
+    const errors = (s.errors ?? []).map((e) => ({
+      code: e.code,
+      title: e.title,
+      message: e.message,
+      details: e.error_data?.details,
+    }));
     const first = s.errors?.[0];
     const update: StatusUpdate = {
       wamid: s.id,
@@ -33,9 +38,10 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
     };
 
     const attempt = await deps.messages.getAttempt(route.attemptId);
-    const current = attempt && ['sent', 'delivered', 'read', 'failed'].includes(attempt.status)
-      ? ({ wamid: s.id, status: attempt.status, timestamp: '' } as StatusUpdate)
-      : undefined;
+    const current =
+      attempt && ['sent', 'delivered', 'read', 'failed'].includes(attempt.status)
+        ? ({ wamid: s.id, status: attempt.status, timestamp: '' } as StatusUpdate)
+        : undefined;
     if (foldAttemptStatus(current, update) === update) {
       await deps.messages.attemptStatus(route.attemptId, update.status, {
         errorCode: first?.code,
