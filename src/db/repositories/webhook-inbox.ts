@@ -19,26 +19,20 @@ export function createWebhookInboxRepo(pool: Pool) {
       return (res.rowCount ?? 0) > 0;
     },
 
-    /** Claims due rows for processing; SKIP LOCKED lets several API processes share the inbox. */
-    async withDue(limit: number, fn: (row: InboxRow) => Promise<void>): Promise<number> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const res = await client.query(
-          `SELECT id, body, attempts FROM webhook_inbox
-            WHERE processed_at IS NULL AND next_attempt_at <= now()
-            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [limit],
-        );
-        for (const row of res.rows as InboxRow[]) await fn(row);
-        await client.query('COMMIT');
-        return res.rowCount ?? 0;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+    /**
+     * Leases due rows for processing (SKIP LOCKED lets several API processes share the inbox). The lease is a
+     * pushed-back next_attempt_at, so no transaction stays open while events are handled, and a process that dies
+     * mid-way leaves rows that become due again when the lease runs out.
+     */
+    async lease(limit: number, leaseMs = 30_000): Promise<InboxRow[]> {
+      const res = await pool.query(
+        `UPDATE webhook_inbox SET next_attempt_at = now() + ($2::double precision * interval '1 millisecond')
+          WHERE id IN (SELECT id FROM webhook_inbox WHERE processed_at IS NULL AND next_attempt_at <= now()
+                        ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING id, body, attempts`,
+        [limit, leaseMs],
+      );
+      return (res.rows as InboxRow[]).sort((a, b) => a.id - b.id);
     },
 
     async markProcessed(id: number, note?: string): Promise<void> {

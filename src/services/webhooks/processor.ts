@@ -63,8 +63,8 @@ export function createWebhookProcessor(
   async function drain(): Promise<void> {
     do {
       again = false;
-      while ((await deps.inbox.withDue(20, processRow)) > 0 && !stopped) {
-        // keep draining while there is work
+      for (let rows = await deps.inbox.lease(20); rows.length > 0 && !stopped; rows = await deps.inbox.lease(20)) {
+        for (const row of rows) await processRow(row);
       }
     } while (again && !stopped);
   }

@@ -1,0 +1,103 @@
+import { unixSeconds } from '../core/clock';
+import { chance } from '../core/random';
+import { asyncErrorItem } from '../errors/graph-error';
+import { reactTo } from '../customers/inbound';
+import { statusDelay, type Runtime } from '../runtime';
+import { bump, type InboxEntry, type MessageStatus, type SendRecord } from '../state/records';
+import { customerOf, digitsOf } from '../state/store';
+import { type StatusItem, statusValue } from '../webhooks/payloads';
+import { type Outcome } from './outcome';
+import { pricingOf } from './pricing';
+
+const RANK: Record<MessageStatus, number> = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+/**
+ * Plays an accepted message's status ladder on the simulator's timers: `sent` → `delivered` → `read`, or
+ * `failed` (after `sent`, or alone for failures that never leave Meta). With delivery quirks switched on, a
+ * status webhook may be sent twice and `delivered` may come before `sent`.
+ */
+export function scheduleLadder(rt: Runtime, record: SendRecord, outcome: Outcome): void {
+  const d = statusDelay(rt);
+  const step = (at: number, status: StatusItem['status']): void => {
+    rt.scheduler.after(at, () => applyStep(rt, record, status, outcome));
+  };
+  if (outcome.type === 'fail') {
+    if (outcome.afterSent) {
+      step(d, 'sent');
+      step(2 * d, 'failed');
+    } else {
+      step(d, 'failed');
+    }
+    return;
+  }
+  const swapped = chance(rt.random, rt.store.delivery.outOfOrderRate);
+  step(swapped ? 2 * d : d, 'sent');
+  step(swapped ? d : 2 * d, 'delivered');
+  step(3 * d, 'read');
+}
+
+function applyStep(rt: Runtime, record: SendRecord, status: StatusItem['status'], outcome: Outcome): void {
+  const customer = customerOf(rt.store, record.recipient);
+  const now = rt.clock.now();
+  if ((status === 'delivered' || status === 'read') && !customer.online) return;
+  if (status === 'read' && (!customer.readsMessages || record.status === 'failed')) return;
+  if (status === 'read' && RANK[record.status] < RANK.delivered) return;
+
+  if (RANK[status] > RANK[record.status]) record.status = status;
+  record.statusHistory.push({ status, timestamp: now });
+  const item: StatusItem = {
+    id: record.wamid,
+    status,
+    timestamp: unixSeconds(now),
+    recipient_id: record.recipient,
+    ...(status === 'sent' || status === 'delivered' ? { pricing: pricingOf(record) } : {}),
+    ...(record.bizOpaqueCallbackData !== undefined ? { biz_opaque_callback_data: record.bizOpaqueCallbackData } : {}),
+  };
+  if (status === 'failed' && outcome.type === 'fail') {
+    record.errorCode = outcome.code;
+    item.errors = [asyncErrorItem(outcome.code, outcome.details)];
+    bump(rt.store.stats.asyncFailed, outcome.code);
+  }
+  emitStatus(rt, record, item);
+
+  if (status === 'delivered') {
+    rt.store.stats.delivered += 1;
+    const entry = toInbox(rt, record, now);
+    if (!customer.readsMessages) reactTo(rt, record, entry);
+  }
+  if (status === 'read') {
+    rt.store.stats.read += 1;
+    const entry = rt.store.inboxes.get(record.recipient)?.find((e) => e.wamid === record.wamid);
+    if (entry) reactTo(rt, record, entry);
+  }
+}
+
+function emitStatus(rt: Runtime, record: SendRecord, item: StatusItem): void {
+  const phone = rt.store.phones.get(record.phoneNumberId);
+  if (!phone) return;
+  const value = statusValue(phone, item);
+  rt.dispatcher.emit(record.wabaId, 'messages', value);
+  if (chance(rt.random, rt.store.delivery.duplicateRate)) {
+    rt.dispatcher.emit(record.wabaId, 'messages', value, Math.max(1, Math.floor(statusDelay(rt) / 2)));
+  }
+}
+
+function toInbox(rt: Runtime, record: SendRecord, now: number): InboxEntry {
+  const phone = rt.store.phones.get(record.phoneNumberId);
+  const entry: InboxEntry = {
+    wamid: record.wamid,
+    fromPhoneNumberId: record.phoneNumberId,
+    fromDisplayPhoneNumber: phone ? digitsOf(phone.displayPhoneNumber) : '',
+    wabaId: record.wabaId,
+    type: record.type,
+    ...(record.interactiveType ? { interactiveType: record.interactiveType } : {}),
+    ...(record.templateName ? { templateName: record.templateName, templateLanguage: record.templateLanguage } : {}),
+    ...(record.rendered ? { rendered: record.rendered } : {}),
+    payload: record.payload,
+    receivedAt: now,
+  };
+  const inbox = rt.store.inboxes.get(record.recipient) ?? [];
+  inbox.push(entry);
+  rt.store.inboxes.set(record.recipient, inbox);
+  return entry;
+}
