@@ -2,7 +2,7 @@ import type { ContactsRepo } from '../src/db/repositories/contacts';
 import type { MessagesRepo } from '../src/db/repositories/messages';
 import type { TenantsRepo } from '../src/db/repositories/tenants';
 import { readTenantSettings } from '../src/domain/tenant-settings';
-import type { DeliveredVia, MessageStatus } from '../workflows/definitions';
+import type { DeliveredVia, FailureClass, MessageStatus } from '../workflows/definitions';
 
 export interface MessageDeps {
   messages: MessagesRepo;
@@ -34,6 +34,11 @@ export function createMessageActivities(deps: MessageDeps) {
           input.event.key,
         );
       }
+    },
+
+    /** Ends an attempt in the ledger with the failure the workflow acted on (sync refusals and async failures). */
+    async markAttemptFailed(input: { attemptId: string; failure: FailureClass }): Promise<void> {
+      await deps.messages.attemptFailed(input.attemptId, input.failure.code, { ...input.failure });
     },
 
     /** WhatsApp policy: an opt-out (brand-wide) always blocks; an opt-in is required when the tenant says so. */

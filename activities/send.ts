@@ -95,15 +95,6 @@ export function createSendActivities(deps: SendDeps) {
         await deps.messages.attemptAccepted(input.attemptId, sent.wamid, input.workflowId);
         return { wamid: sent.wamid };
       } catch (err) {
-        if (err instanceof MetaApiError) {
-          const cls = classifyMetaError(
-            err.httpStatus === undefined
-              ? { networkError: err.message }
-              : { httpStatus: err.httpStatus, body: err.body },
-          );
-          if (!cls.retryable)
-            await deps.messages.attemptFailed(input.attemptId, cls.code ?? undefined, toFailureClass(cls) as never);
-        }
         throwClassified(err);
       }
     },

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { SA } from '../src/domain/search-attributes';
-import { isSuccess, foldAttemptStatus } from './lib/status';
+import { foldStatus } from '../src/domain/status';
 import {
   cancelSignal,
   stateQuery,
@@ -56,12 +56,12 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
   let cancelReason: string | undefined;
 
   setHandler(statusSignal, (update) => {
-    const attempt = state.attempts.find((a) => a.wamid === update.wamid);
     const previous = statuses.get(update.wamid);
-    const folded = foldAttemptStatus(previous, update);
-    if (folded === previous) return; // duplicate or older status: never move backwards
-    statuses.set(update.wamid, folded);
-    if (attempt) attempt.status = folded.status;
+    const { next, changed } = foldStatus(previous?.status, update.status);
+    if (!changed) return; // duplicate or older status: never move backwards
+    statuses.set(update.wamid, { ...update, status: next as StatusUpdate['status'] });
+    const attempt = state.attempts.find((a) => a.wamid === update.wamid);
+    if (attempt) attempt.status = next as AttemptView['status'];
   });
   setHandler(cancelSignal, ({ reason }) => {
     cancelReason ??= reason;
@@ -204,6 +204,8 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
 
   /** Decides what a failure means for this message: fail over, back off, or end. */
   async function react(failure: FailureClass, c: Combination): Promise<MessageDeliveryResult | undefined> {
+    const attempt = state.attempts[state.attempts.length - 1];
+    if (attempt) await local.markAttemptFailed({ attemptId: attempt.attemptId, failure });
     await local.recordProgress({
       ...ctx,
       status: state.status,
@@ -254,7 +256,7 @@ function isFinal(status: AttemptView['status']): boolean {
 }
 
 function deliveredAttempt(attempts: AttemptView[]): AttemptView | undefined {
-  return attempts.find((a) => isSuccess(a.status));
+  return attempts.find((a) => a.status === 'delivered' || a.status === 'read');
 }
 
 function failureClassOf(err: unknown): FailureClass {

@@ -48,7 +48,16 @@ export function createHealthUpdates(pool: Pool, registry: RegistryRepo) {
       return inTransaction(pool, async (db) => {
         const found = await registry.patchFields(db, tenantId, type, id, patch, source);
         if (!found) return undefined;
-        const row = (await db.query(SELECT[type], [tenantId, id])).rows[0];
+        let row = (await db.query(SELECT[type], [tenantId, id])).rows[0];
+        // Newest fact wins: a webhook or operator change that leaves the resource sound closes a breaker opened
+        // by an earlier send error (e.g. a WABA reinstated after the errors that marked it).
+        if (source !== 'send_error' && row.fields?.breaker && !('breaker' in patch)) {
+          const withoutBreaker = { ...row, fields: { ...row.fields, breaker: null } };
+          if (healthRecord(type, withoutBreaker, source).verdict !== 'unhealthy') {
+            await registry.patchFields(db, tenantId, type, id, { breaker: null }, source);
+            row = withoutBreaker;
+          }
+        }
         const record = healthRecord(type, row, source);
         await registry.setHealth(db, tenantId, type, id, record);
         await db.query(

@@ -30,6 +30,8 @@ export function wabaFields(n: WabaNode): Record<string, unknown> {
         ? { banState: 'NONE' }
         : {}),
     stale: false,
+    // Meta's current view is newer than an error observed earlier: a successful sync closes the breaker.
+    breaker: null,
   };
 }
 
@@ -41,6 +43,8 @@ export function phoneFields(n: PhoneNumberNode): Record<string, unknown> {
     verifiedName: n.verified_name ?? null,
     ...canSend(n.health_status),
     stale: false,
+    breaker: null,
+    throttledUntil: null,
   };
 }
 
@@ -51,6 +55,7 @@ export function templateFields(n: TemplateNode): Record<string, unknown> {
     parameterFormat: n.parameter_format ?? null,
     ...canSend(n.health_status),
     stale: false,
+    breaker: null,
   };
 }
 

@@ -184,8 +184,8 @@ export function createMessagesRepo(pool: Pool) {
       try {
         await client.query('BEGIN');
         const res = await client.query(
-          `UPDATE message_attempts SET wamid = $2, status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
-                  updated_at = now()
+          `UPDATE message_attempts SET wamid = COALESCE(wamid, $2),
+                  status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END, updated_at = now()
             WHERE id = $1 RETURNING tenant_id, message_id`,
           [attemptId, wamid],
         );

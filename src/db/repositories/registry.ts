@@ -191,7 +191,7 @@ export function createRegistryRepo(pool: Pool) {
         ]),
         pool.query(
           `SELECT id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
-                  synced_at AS "syncedAt" FROM wabas WHERE tenant_id = $1 ORDER BY id`,
+                  synced_at AS "syncedAt" FROM wabas WHERE tenant_id = $1 ORDER BY created_at, id`,
           [tenantId],
         ),
         pool.query(

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MessagesRepo } from '../../db/repositories/messages';
 import { classifyMetaError } from '../../meta/error-classification';
 import type { StatusPayload } from '../../meta/webhook-schemas';
-import { foldAttemptStatus } from '../../../workflows/lib/status';
+import { foldStatus, toAttemptStatus } from '../../domain/status';
 import { statusSignal, type StatusUpdate } from '../../../workflows/definitions';
 import { toFailureClass } from '../../../activities/send';
 
@@ -19,6 +19,9 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
       (s.biz_opaque_callback_data ? await deps.messages.routeByAttempt(s.biz_opaque_callback_data, s.id) : undefined);
     // The status can overtake the send's response: keep the event and try again shortly.
     if (!route) return { done: false, retry: `unknown wamid ${s.id}` };
+    // Meta accepted an attempt whose send response we never stored (e.g. a timeout): record its wamid now, so a
+    // retried send activity finds it and does not send the attempt a second time.
+    await deps.messages.attemptAccepted(route.attemptId, s.id, route.workflowId);
 
     const errors = (s.errors ?? []).map((e) => ({
       code: e.code,
@@ -38,11 +41,9 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
     };
 
     const attempt = await deps.messages.getAttempt(route.attemptId);
-    const current =
-      attempt && ['sent', 'delivered', 'read', 'failed'].includes(attempt.status)
-        ? ({ wamid: s.id, status: attempt.status, timestamp: '' } as StatusUpdate)
-        : undefined;
-    if (foldAttemptStatus(current, update) === update) {
+    // 'sending' and 'accepted' rows have no WhatsApp status yet: anything Meta reports moves them forward.
+    const current = toAttemptStatus(attempt?.status ?? '');
+    if (foldStatus(current === 'accepted' ? undefined : current, update.status).changed) {
       await deps.messages.attemptStatus(route.attemptId, update.status, {
         errorCode: first?.code,
         error: update.failure,
