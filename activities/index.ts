@@ -7,6 +7,7 @@ import { createUsageRepo } from '../src/db/repositories/usage';
 import type { MetaClient } from '../src/meta/client';
 import type { SecretBox } from '../src/secrets';
 import { createHealthUpdates } from '../src/services/health-updates';
+import { createRegistryCache } from '../src/services/registry-cache';
 import { createMessageActivities } from './messages';
 import { createRegistryActivities } from './registry';
 import { createSendActivities } from './send';
@@ -25,9 +26,10 @@ export function createActivities(deps: ActivityDeps) {
   const contacts = createContactsRepo(deps.pool);
   const tenants = createTenantsRepo(deps.pool);
   const health = createHealthUpdates(deps.pool, registry);
+  const cache = createRegistryCache(registry);
   return {
     ...createMessageActivities({ messages, contacts, tenants }),
-    ...createRegistryActivities({ registry, usage, contacts, messages, health }),
-    ...createSendActivities({ messages, registry, usage, meta: deps.meta, secrets: deps.secrets }),
+    ...createRegistryActivities({ registry, usage, contacts, messages, health, cache }),
+    ...createSendActivities({ messages, registry, usage, cache, meta: deps.meta, secrets: deps.secrets }),
   };
 }

@@ -2,8 +2,8 @@ import type { ContactsRepo } from '../src/db/repositories/contacts';
 import type { MessagesRepo } from '../src/db/repositories/messages';
 import type { RegistryRepo } from '../src/db/repositories/registry';
 import type { UsageRepo } from '../src/db/repositories/usage';
-import { toSnapshot } from '../src/db/registry-snapshot';
-import { indexSnapshot, resolve, type RegistryIndex } from '../src/domain/resolver';
+import { resolve } from '../src/domain/resolver';
+import type { RegistryCache } from '../src/services/registry-cache';
 import type { HealthUpdates, RegistryResource } from '../src/services/health-updates';
 import type { FailureClass, ResolveInput, ResolveOutput } from '../workflows/definitions';
 
@@ -13,6 +13,7 @@ export interface RegistryDeps {
   contacts: ContactsRepo;
   messages: MessagesRepo;
   health: HealthUpdates;
+  cache: RegistryCache;
 }
 
 const SERVICE_WINDOW_MS = 24 * 3_600_000;
@@ -41,18 +42,7 @@ export function faultPatch(resource: 'waba' | 'phone' | 'template', failure: Fai
 }
 
 export function createRegistryActivities(deps: RegistryDeps) {
-  // Workers cache one indexed snapshot per tenant and re-read it whenever the registry version moved, so a
-  // health change reaches every worker's next resolution (one cheap version query per resolution).
-  const cache = new Map<string, { version: number; index: RegistryIndex }>();
-
-  async function indexFor(tenantId: string): Promise<RegistryIndex> {
-    const version = await deps.registry.version(tenantId);
-    const hit = cache.get(tenantId);
-    if (hit && hit.version === version) return hit.index;
-    const index = indexSnapshot(toSnapshot(await deps.registry.load(tenantId)));
-    cache.set(tenantId, { version, index });
-    return index;
-  }
+  const indexFor = async (tenantId: string) => (await deps.cache.get(tenantId)).index;
 
   return {
     /** Picks the healthiest least-deviating combination (DESIGN.md §4) and records the resolver's explanation. */

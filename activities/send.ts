@@ -6,8 +6,10 @@ import { buildTemplateMessage } from '../src/domain/template-payload';
 import { MetaApiError, type MetaClient } from '../src/meta/client';
 import { classifyMetaError, metaErrorToFailureType, type MetaErrorClass } from '../src/meta/error-classification';
 import type { SecretBox } from '../src/secrets';
+import { MetaResourceError } from '../src/domain/errors';
 import type { Combination, FailureClass } from '../workflows/definitions';
 import type { UsageRepo } from '../src/db/repositories/usage';
+import type { RegistryCache } from '../src/services/registry-cache';
 
 export interface SendDeps {
   messages: MessagesRepo;
@@ -15,7 +17,11 @@ export interface SendDeps {
   usage: UsageRepo;
   meta: MetaClient;
   secrets: SecretBox;
+  cache: RegistryCache;
 }
+
+/** The reason a send refused itself because the combination turned unhealthy after it was resolved. */
+export const UNHEALTHY_BEFORE_SEND = 'unhealthy_before_send';
 
 /** The compact, JSON-safe form of a classification that travels through Temporal to the workflow. */
 export function toFailureClass(cls: MetaErrorClass): FailureClass {
@@ -81,6 +87,19 @@ export function createSendActivities(deps: SendDeps) {
         templateName: c.templateName,
       });
       if (attempt.wamid) return { wamid: attempt.wamid };
+      // Health is checked right before every send, not only at resolution: under load a resolved message can
+      // wait in the task queue while its WABA is banned.
+      const unhealthy = await deps.cache.unhealthyPart(input.tenantId, c);
+      if (unhealthy) {
+        const failure: FailureClass = { kind: 'resource', resource: unhealthy.resource, reason: UNHEALTHY_BEFORE_SEND };
+        await deps.messages.attemptFailed(input.attemptId, undefined, { ...failure, reasons: unhealthy.reasons });
+        throw ApplicationFailure.create({
+          type: MetaResourceError,
+          message: `${unhealthy.resource} turned unhealthy before the send: ${unhealthy.reasons.map((r) => r.code).join(', ')}`,
+          nonRetryable: true,
+          details: [failure],
+        });
+      }
       const template = await deps.registry.template(input.tenantId, c.templateId);
       if (!template) throw ApplicationFailure.nonRetryable(`template ${c.templateId} is gone`, 'MetaResourceError');
       const payload = {

@@ -29,7 +29,8 @@ type Activities = ReturnType<typeof createActivities>;
 
 // A duplicate WhatsApp message is visible to a person: few, short attempts; the workflow decides what comes next.
 const send = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // Above the Meta client's own 10 s timeout; it bounds how long a dead worker's send stays unknown.
+  startToCloseTimeout: '20 seconds',
   retry: {
     initialInterval: '1 second',
     maximumAttempts: 3,
@@ -222,7 +223,10 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
             ? exclude.phoneNumberIds
             : exclude.templateIds
         ).push(id);
-        await local.reportResourceFault({ tenantId: input.tenantId, resource, id, failure });
+        // A send that refused itself found the registry already knowing: there is no new fact to report.
+        if (failure.reason !== 'unhealthy_before_send') {
+          await local.reportResourceFault({ tenantId: input.tenantId, resource, id, failure });
+        }
         return undefined;
       }
       case 'throttled':
