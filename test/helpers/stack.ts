@@ -91,6 +91,7 @@ export async function startStack(opts: StackOptions = {}) {
     temporal,
     taskQueue,
     sim,
+    simUrl: simServer.url,
     control,
     apiUrl,
     api,

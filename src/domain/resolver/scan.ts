@@ -189,7 +189,8 @@ function evalMember(ctx: Ctx, member: MemberEntry): MemberState {
   if (ctx.category !== null && t.template.category !== ctx.category) mask |= BIT.category_mismatch;
   const pid = w.waba.portfolioId;
   const counted = ctx.counted !== null && ctx.counted.includes(pid);
-  const used = Math.max(0, ctx.usage.portfolios?.[pid]?.uniqueRecipients24h ?? 0);
+  const reported = ctx.usage.portfolios?.[pid]?.uniqueRecipients24h ?? 0;
+  const used = reported > 0 ? reported : 0; // also maps NaN to 0
   const remaining = w.limit - used;
   const fraction = w.limit === Number.POSITIVE_INFINITY ? 1 : Math.min(1, Math.max(0, remaining / w.limit));
   return { member, wabaHealth, templateHealth, mask, degraded, counted, limitHit: remaining <= 0, used, fraction };
