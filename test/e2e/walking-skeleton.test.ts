@@ -43,10 +43,13 @@ describe('walking skeleton: HTTP → Temporal → simulator → signed webhook �
     assert.equal(inbox.length, 1, 'the customer received exactly one message');
     assert.equal(inbox[0]!.wamid, view.attempts[0].wamid);
 
-    const desc = await stack.temporal.client.workflow.getHandle(view.workflowId).describe();
+    // The read model is written inside the workflow task; the search attributes land when the task completes.
+    const desc = await waitFor(async () => {
+      const d = await stack.temporal.client.workflow.getHandle(view.workflowId).describe();
+      return d.searchAttributes.LifelineStatus?.[0] === view.status ? d : undefined;
+    }, 'search attributes');
     assert.equal(desc.searchAttributes.LifelineTenant?.[0], stack.tenant.id);
     assert.equal(desc.searchAttributes.LifelineRecipient?.[0], ALICE);
-    assert.equal(desc.searchAttributes.LifelineStatus?.[0], view.status);
   });
 
   it('when the same idempotency key is posted again, then the same message is returned and no second workflow runs', async () => {
