@@ -1,0 +1,70 @@
+/**
+ * Records one history per messageDelivery path into test/fixtures/histories/ (run with `npm test --
+ * test/replay/record-histories.ts` style env: `TEMPORAL_ADDRESS=… npx tsx test/replay/record-histories.ts`, or simply
+ * `npx tsx test/replay/record-histories.ts`, which starts its own dev server). Re-record after an intended workflow
+ * change that is guarded by `patched()`, never to silence a replay failure.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { FESTIVE, FINAL, optIn, registerWabas } from '../helpers/festive';
+import { waitFor } from '../helpers/http';
+import { startStack, type Stack } from '../helpers/stack';
+
+const OUT = path.join(__dirname, '../fixtures/histories');
+const timing = { statusTimeout: '15s', noneBackoff: '200ms', maxWait: '1s', deadline: '60s' };
+const ASHA = FESTIVE.customers.asha;
+const body = (extra: Record<string, unknown> = {}) => ({
+  to: `+${ASHA}`,
+  template: 'festive_text',
+  language: 'en_US',
+  parameters: { body: ['Asha', '20%'] },
+  ...extra,
+});
+
+async function record(name: string, setup: (stack: Stack) => Promise<Record<string, unknown>>): Promise<void> {
+  const stack = await startStack({ tenantSettings: { timing } });
+  try {
+    await registerWabas(stack);
+    await optIn(stack, ASHA, FESTIVE.customers.gita);
+    const request = await setup(stack);
+    const accepted = await stack.api('POST', '/v1/messages', request);
+    const id = accepted.body.id as string;
+    const view = await waitFor(async () => {
+      const v = (await stack.api('GET', `/v1/messages/${id}`)).body;
+      return FINAL.includes(v.status) ? v : undefined;
+    }, name, 60_000);
+    const handle = stack.temporal.client.workflow.getHandle(view.workflowId);
+    await handle.result();
+    const file = path.join(OUT, `${name}.json`);
+    fs.writeFileSync(file, historyToJSON(await handle.fetchHistory()));
+    fs.writeFileSync(`${file}.meta`, JSON.stringify({ workflowId: view.workflowId, status: view.status }) + '\n');
+    console.log(`${name}: ${view.status} → ${path.relative(process.cwd(), file)}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  await record('delivered', async () => body());
+  await record('failover-waba-banned', async (s) => {
+    await s.control.banWaba(FESTIVE.wabas[0]!);
+    return body();
+  });
+  await record('recipient-failed', async () => body({ to: `+${FESTIVE.customers.gita}` }));
+  await record('throttled-other-number', async (s) => {
+    await s.control.injectErrors({ scope: { phoneNumberId: '300000000000111' }, code: 130429, mode: 'sync' });
+    return body({ prefer: { phoneNumberId: '300000000000111' } });
+  });
+  await record('opted-out', async (s) => {
+    await s.api('POST', `/v1/contacts/+${ASHA}/opt-out`, { source: 'test' });
+    return body();
+  });
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
