@@ -41,7 +41,10 @@ describe('message lifecycle: a WABA banned in the middle of a burst', () => {
       }
     };
     const firstHalf = submit(0, BURST);
-    await waitFor(async () => (await stack.control.sends({ wabaId: W11 })).length >= 40, '40 sends via the primary WABA');
+    await waitFor(
+      async () => (await stack.control.sends({ wabaId: W11 })).length >= 40,
+      '40 sends via the primary WABA',
+    );
     const bannedAt = Date.now();
     await stack.control.banWaba(W11);
     await firstHalf;

@@ -28,10 +28,14 @@ async function minimalStack(opts: { withoutWorker?: boolean } = {}): Promise<Sta
 
 const view = async (stack: Stack, id: string) => (await stack.api('GET', `/v1/messages/${id}`)).body;
 const settled = (stack: Stack, id: string, timeoutMs = 60_000) =>
-  waitFor(async () => {
-    const v = await view(stack, id);
-    return FINAL.includes(v.status) ? v : undefined;
-  }, `message ${id} settled`, timeoutMs);
+  waitFor(
+    async () => {
+      const v = await view(stack, id);
+      return FINAL.includes(v.status) ? v : undefined;
+    },
+    `message ${id} settled`,
+    timeoutMs,
+  );
 
 /** The worker as its own OS process, so the test can kill it without a graceful shutdown. */
 function workerProcess(stack: Stack, graphUrl: string): ChildProcess {
@@ -60,7 +64,11 @@ describe('message lifecycle: waiting, crashes and cancellation', () => {
     stack = await minimalStack();
     await stack.control.banWaba(WABA);
     const accepted = await stack.api('POST', '/v1/messages', message('wait-1'));
-    await waitFor(async () => (await view(stack!, accepted.body.id)).timeline.some((e: { type: string }) => e.type === 'no_combination'), 'the resolver to find nothing');
+    await waitFor(
+      async () =>
+        (await view(stack!, accepted.body.id)).timeline.some((e: { type: string }) => e.type === 'no_combination'),
+      'the resolver to find nothing',
+    );
     assert.equal((await view(stack, accepted.body.id)).status, 'resolving');
     await stack.control.reinstateWaba(WABA);
     await stack.api('POST', `/v1/wabas/${WABA}/sync`);

@@ -53,7 +53,13 @@ describe('walking skeleton: HTTP → Temporal → simulator → signed webhook �
   });
 
   it('when the same idempotency key is posted again, then the same message is returned and no second workflow runs', async () => {
-    const body = { to: `+${ALICE}`, template: 'hello_offer', language: 'en_US', parameters: { body: ['A', 'B'] }, idempotencyKey: 'dup-1' };
+    const body = {
+      to: `+${ALICE}`,
+      template: 'hello_offer',
+      language: 'en_US',
+      parameters: { body: ['A', 'B'] },
+      idempotencyKey: 'dup-1',
+    };
     const first = await stack.api('POST', '/v1/messages', body);
     const second = await stack.api('POST', '/v1/messages', body);
     assert.equal(first.status, 202);
@@ -82,7 +88,9 @@ describe('walking skeleton: HTTP → Temporal → simulator → signed webhook �
       headers: { 'x-hub-signature-256': signWebhookBody(body, 'not-the-secret') },
     });
     assert.equal(forged.status, 401);
-    const count = await stack.db.pool.query('SELECT count(*)::int AS n FROM webhook_inbox WHERE body::text LIKE $1', ['%"changes": []%']);
+    const count = await stack.db.pool.query('SELECT count(*)::int AS n FROM webhook_inbox WHERE body::text LIKE $1', [
+      '%"changes": []%',
+    ]);
     assert.equal(count.rows[0].n, 0);
     const good = await stack.api('POST', '/webhooks/whatsapp', undefined, {
       raw: body,

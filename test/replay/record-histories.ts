@@ -30,10 +30,14 @@ async function record(name: string, setup: (stack: Stack) => Promise<Record<stri
     const request = await setup(stack);
     const accepted = await stack.api('POST', '/v1/messages', request);
     const id = accepted.body.id as string;
-    const view = await waitFor(async () => {
-      const v = (await stack.api('GET', `/v1/messages/${id}`)).body;
-      return FINAL.includes(v.status) ? v : undefined;
-    }, name, 60_000);
+    const view = await waitFor(
+      async () => {
+        const v = (await stack.api('GET', `/v1/messages/${id}`)).body;
+        return FINAL.includes(v.status) ? v : undefined;
+      },
+      name,
+      60_000,
+    );
     const handle = stack.temporal.client.workflow.getHandle(view.workflowId);
     await handle.result();
     const file = path.join(OUT, `${name}.json`);

@@ -19,15 +19,22 @@ const fixtures = fs
 
 describe('messageDelivery replays its recorded histories (determinism)', () => {
   it('when the fixtures are listed, then every lifecycle path is covered', () => {
-    assert.deepEqual(
-      fixtures.map((f) => f.name).sort(),
-      ['delivered', 'failover-waba-banned', 'opted-out', 'recipient-failed', 'throttled-other-number'],
-    );
+    assert.deepEqual(fixtures.map((f) => f.name).sort(), [
+      'delivered',
+      'failover-waba-banned',
+      'opted-out',
+      'recipient-failed',
+      'throttled-other-number',
+    ]);
   });
 
   for (const f of fixtures) {
     it(`when the ${f.name} history is replayed by today's workflow code, then it is deterministic`, async () => {
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromJSON(f.history), f.meta.workflowId);
+      await Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle() },
+        historyFromJSON(f.history),
+        f.meta.workflowId,
+      );
     });
   }
 

@@ -1,0 +1,140 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createApp } from '../api/app';
+import { loadConfigOrExit } from '../config';
+import { checkDatabaseReachable, ensureDatabase, migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { createLogger } from '../logger';
+import { createMetaClient } from '../meta/client';
+import { createSecretBox } from '../secrets';
+import { createSimulator } from '../simulator';
+import { SimulatorControl } from '../simulator/control-client';
+import { isTemporalServing, startDevServer, type DevServer } from '../tools/temporal-dev';
+import { createLifelineWorker } from '../worker/worker';
+import { runCampaign } from './campaign';
+import { printReport } from './report';
+
+/**
+ * `npm start`: everything on embedded defaults — a Temporal dev server (unless TEMPORAL_ADDRESS already serves),
+ * the Cloud API simulator, a worker and the API in this process — then a demo campaign through injected faults.
+ * `--exit` stops after the report (for smoke tests); otherwise it keeps serving until Ctrl-C.
+ */
+async function main(): Promise<void> {
+  const exitAfter = process.argv.includes('--exit');
+  const config = loadConfigOrExit();
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'demo');
+  const say = (line: string) => console.log(line);
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  const dbProblem = await checkDatabaseReachable(config.DATABASE_URL);
+  if (dbProblem) {
+    console.error(dbProblem);
+    process.exit(1);
+  }
+  await ensureDatabase(config.DATABASE_URL);
+  await migrate(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  stops.push(() => pool.end());
+  say(`✔ PostgreSQL ready (${new URL(config.DATABASE_URL).host}), migrations applied`);
+
+  // Activity failures are expected here (the campaign injects faults): keep the SDK's warnings out of the report.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let uiUrl = config.TEMPORAL_UI_URL;
+  if (!(await isTemporalServing(temporalAddress))) {
+    say('… starting a Temporal dev server (state in .data/temporal.sqlite)');
+    const server: DevServer = await startDevServer({
+      port: 7233,
+      uiPort: 8233,
+      dbFile: path.resolve('.data/temporal.sqlite'),
+    });
+    stops.push(() => server.stop());
+    temporalAddress = server.address;
+    uiUrl = server.uiUrl ?? uiUrl;
+  }
+  say(`✔ Temporal at ${temporalAddress}`);
+
+  const sim = createSimulator({
+    appSecret: config.META_APP_SECRET,
+    scenario: 'festive-campaign',
+    statusDelayMs: 150,
+    seed: 7,
+  });
+  const simServer = await sim.listen(4010);
+  stops.push(() => simServer.close());
+  const control = new SimulatorControl(simServer.url);
+  say(`✔ Cloud API simulator at ${simServer.url} (scenario festive-campaign)`);
+
+  const meta = createMetaClient({
+    graphUrl: simServer.url,
+    apiVersion: config.META_API_VERSION,
+    timeoutMs: config.META_HTTP_TIMEOUT_MS,
+  });
+  const secrets = createSecretBox(config.ENCRYPTION_KEY);
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createLifelineWorker({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { pool, meta, secrets },
+  });
+  const workerRun = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await workerRun;
+    await nativeConnection.close();
+  });
+
+  const connection = await Connection.connect({ address: temporalAddress });
+  stops.push(() => connection.close());
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { app, processor } = createApp({
+    pool,
+    temporal,
+    meta,
+    secrets,
+    log,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    adminApiKey: config.ADMIN_API_KEY,
+    webhookVerifyToken: config.WEBHOOK_VERIFY_TOKEN,
+    metaAppSecret: config.META_APP_SECRET,
+    webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+  });
+  processor.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
+  stops.push(() => processor.stop());
+  stops.push(() => new Promise((r) => server.close(r)));
+  const apiUrl = `http://${config.HOST}:${config.PORT}`;
+  await control.configureWebhook({ url: `${apiUrl}/webhooks/whatsapp`, appSecret: config.META_APP_SECRET });
+  say(`✔ worker on task queue "${config.TEMPORAL_TASK_QUEUE}", API at ${apiUrl}`);
+
+  const outcome = await runCampaign({ apiUrl, adminKey: config.ADMIN_API_KEY, control, say });
+  await printReport({ apiUrl, uiUrl, simUrl: simServer.url, outcome, say });
+
+  if (exitAfter) {
+    await stopAll();
+    return;
+  }
+  say('\nEverything keeps running so you can explore; press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  say('\nstopping…');
+  await stopAll();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
