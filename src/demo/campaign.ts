@@ -1,9 +1,18 @@
 import type { SimulatorControl } from '../simulator/control-client';
 
+/** The parts of `GET /v1/messages/:id` the demo reports. */
+export interface MessageView {
+  status: string;
+  to: string;
+  attempts?: { outcome: string; errorCode: number | null }[];
+  deliveredVia?: { wabaId: string; phoneNumberId: string; kind: string };
+  failure?: { reason: string; code?: number };
+}
+
 export interface DemoMessage {
   label: string;
   id: string;
-  view?: Record<string, any>;
+  view?: MessageView;
 }
 
 export interface CampaignOutcome {
@@ -24,13 +33,18 @@ const FINAL = ['delivered', 'read', 'failed', 'cancelled', 'declined', 'expired'
 
 /** A tiny JSON client over the demo's own API: the demo drives Lifeline exactly as a business would. */
 function client(apiUrl: string, key: string) {
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  // The demo reads a few known fields of its own API's answers.
+  return async <T = Record<string, string>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: await res.json().catch(() => undefined) };
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
   };
 }
 
@@ -105,7 +119,7 @@ export async function runCampaign(opts: {
   const deadline = Date.now() + 180_000;
   for (const m of messages) {
     while (Date.now() < deadline) {
-      const v = await api('GET', `/v1/messages/${m.id}`);
+      const v = await api<MessageView>('GET', `/v1/messages/${m.id}`);
       m.view = v.body;
       if (FINAL.includes(v.body?.status)) break;
       await sleep(300);

@@ -14,9 +14,9 @@ export async function printReport(opts: {
   const counts = new Map<string, number>();
   let failovers = 0;
   for (const m of outcome.messages) {
-    const v = m.view ?? {};
+    const v = m.view ?? { status: 'unknown', to: '' };
     counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
-    const attempts = (v.attempts ?? []) as { outcome: string; errorCode: number | null }[];
+    const attempts = v.attempts ?? [];
     if (attempts.length > 1) failovers += 1;
     const via = v.deliveredVia
       ? `WABA ${v.deliveredVia.wabaId} · number ${v.deliveredVia.phoneNumberId} · ${v.deliveredVia.kind}`
