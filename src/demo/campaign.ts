@@ -34,7 +34,7 @@ const FINAL = ['delivered', 'read', 'failed', 'cancelled', 'declined', 'expired'
 /** A tiny JSON client over the demo's own API: the demo drives Lifeline exactly as a business would. */
 function client(apiUrl: string, key: string) {
   // The demo reads a few known fields of its own API's answers.
-  return async <T = Record<string, string>>(
+  return async <T = { id: string; apiKey: string }>(
     method: string,
     path: string,
     body?: unknown,
