@@ -1,4 +1,5 @@
 import type { Pool } from '../src/db/pool';
+import { createConsentRepo } from '../src/db/repositories/consent';
 import { createContactsRepo } from '../src/db/repositories/contacts';
 import { createMessagesRepo } from '../src/db/repositories/messages';
 import { createRegistryRepo } from '../src/db/repositories/registry';
@@ -8,8 +9,11 @@ import type { MetaClient } from '../src/meta/client';
 import type { SecretBox } from '../src/secrets';
 import { createHealthUpdates } from '../src/services/health-updates';
 import { createRegistryCache } from '../src/services/registry-cache';
+import { createRegistrySync } from '../src/services/registry-sync';
+import { createFallbackActivities } from './fallback';
 import { createMessageActivities } from './messages';
 import { createRegistryActivities } from './registry';
+import { createRegistrySyncActivities } from './registry-sync';
 import { createSendActivities } from './send';
 
 export interface ActivityDeps {
@@ -29,7 +33,9 @@ export function createActivities(deps: ActivityDeps) {
   const cache = createRegistryCache(registry);
   return {
     ...createMessageActivities({ messages, contacts, tenants }),
+    ...createFallbackActivities({ registry, tenants, consent: createConsentRepo(deps.pool) }),
     ...createRegistryActivities({ registry, usage, contacts, messages, health, cache }),
     ...createSendActivities({ messages, registry, usage, cache, meta: deps.meta, secrets: deps.secrets }),
+    ...createRegistrySyncActivities({ sync: createRegistrySync({ ...deps, registry }) }),
   };
 }

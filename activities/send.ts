@@ -52,6 +52,15 @@ export function throwClassified(err: unknown): never {
   });
 }
 
+interface AttemptInput {
+  tenantId: string;
+  messageId: string;
+  workflowId: string;
+  attemptId: string;
+  seq: number;
+  recipient: string;
+}
+
 export function createSendActivities(deps: SendDeps) {
   async function tokenFor(tenantId: string, wabaId: string): Promise<string> {
     const sealed = await deps.registry.wabaToken(tenantId, wabaId);
@@ -59,63 +68,95 @@ export function createSendActivities(deps: SendDeps) {
     return deps.secrets.open(sealed);
   }
 
-  return {
-    /**
-     * Sends one template attempt. The attempt row is written before Meta is called and the attempt id travels as
-     * biz_opaque_callback_data, so a retried activity that finds a wamid returns it instead of sending again.
-     */
-    async sendTemplate(input: {
-      tenantId: string;
-      messageId: string;
-      workflowId: string;
-      attemptId: string;
-      seq: number;
-      combination: Combination;
-      recipient: string;
-      parameters?: SendParameters;
-    }): Promise<{ wamid: string }> {
-      const c = input.combination;
-      const attempt = await deps.messages.beginAttempt({
-        id: input.attemptId,
-        tenantId: input.tenantId,
-        messageId: input.messageId,
-        seq: input.seq,
-        kind: 'template',
-        wabaId: c.wabaId,
-        phoneNumberId: c.phoneNumberId,
-        templateId: c.templateId,
-        templateName: c.templateName,
+  /**
+   * The one send path. The attempt row is written before Meta is called and the attempt id travels as
+   * biz_opaque_callback_data, so a retried activity that finds a wamid (stored from the response, or from a status
+   * webhook that overtook it) returns it instead of sending again. Health is checked right before every send, not
+   * only at resolution: under load a resolved message can wait in the task queue while its WABA is banned.
+   */
+  async function sendAttempt(
+    input: AttemptInput,
+    target: {
+      kind: 'template' | 'consent' | 'session';
+      wabaId: string;
+      phoneNumberId: string;
+      portfolioId?: string;
+      templateId?: string;
+      templateName?: string;
+    },
+    payload: () => Promise<Record<string, unknown>>,
+  ): Promise<{ wamid: string }> {
+    const attempt = await deps.messages.beginAttempt({
+      id: input.attemptId,
+      tenantId: input.tenantId,
+      messageId: input.messageId,
+      seq: input.seq,
+      kind: target.kind,
+      wabaId: target.wabaId,
+      phoneNumberId: target.phoneNumberId,
+      templateId: target.templateId,
+      templateName: target.templateName,
+    });
+    if (attempt.wamid) return { wamid: attempt.wamid };
+    const unhealthy = await deps.cache.unhealthyPart(input.tenantId, target);
+    if (unhealthy) {
+      const failure: FailureClass = { kind: 'resource', resource: unhealthy.resource, reason: UNHEALTHY_BEFORE_SEND };
+      await deps.messages.attemptFailed(input.attemptId, undefined, { ...failure, reasons: unhealthy.reasons });
+      throw ApplicationFailure.create({
+        type: MetaResourceError,
+        message: `${unhealthy.resource} turned unhealthy before the send: ${unhealthy.reasons.map((r) => r.code).join(', ')}`,
+        nonRetryable: true,
+        details: [failure],
       });
-      if (attempt.wamid) return { wamid: attempt.wamid };
-      // Health is checked right before every send, not only at resolution: under load a resolved message can
-      // wait in the task queue while its WABA is banned.
-      const unhealthy = await deps.cache.unhealthyPart(input.tenantId, c);
-      if (unhealthy) {
-        const failure: FailureClass = { kind: 'resource', resource: unhealthy.resource, reason: UNHEALTHY_BEFORE_SEND };
-        await deps.messages.attemptFailed(input.attemptId, undefined, { ...failure, reasons: unhealthy.reasons });
-        throw ApplicationFailure.create({
-          type: MetaResourceError,
-          message: `${unhealthy.resource} turned unhealthy before the send: ${unhealthy.reasons.map((r) => r.code).join(', ')}`,
-          nonRetryable: true,
-          details: [failure],
-        });
-      }
-      const template = await deps.registry.template(input.tenantId, c.templateId);
-      if (!template) throw ApplicationFailure.nonRetryable(`template ${c.templateId} is gone`, 'MetaResourceError');
-      const payload = {
-        to: input.recipient,
-        biz_opaque_callback_data: input.attemptId,
-        ...buildTemplateMessage(template, input.parameters),
-      };
-      const token = await tokenFor(input.tenantId, c.wabaId);
-      await deps.usage.recordSend(input.tenantId, c.portfolioId, c.phoneNumberId, input.recipient);
-      try {
-        const sent = await deps.meta.sendMessage(c.phoneNumberId, token, payload);
-        await deps.messages.attemptAccepted(input.attemptId, sent.wamid, input.workflowId);
-        return { wamid: sent.wamid };
-      } catch (err) {
-        throwClassified(err);
-      }
+    }
+    const body = { to: input.recipient, biz_opaque_callback_data: input.attemptId, ...(await payload()) };
+    const token = await tokenFor(input.tenantId, target.wabaId);
+    // Session messages answer an open service window: they spend no messaging-limit capacity.
+    await deps.usage.recordSend(
+      input.tenantId,
+      target.kind === 'session' ? undefined : target.portfolioId,
+      target.phoneNumberId,
+      input.recipient,
+    );
+    try {
+      const sent = await deps.meta.sendMessage(target.phoneNumberId, token, body);
+      await deps.messages.attemptAccepted(input.attemptId, sent.wamid, input.workflowId);
+      return { wamid: sent.wamid };
+    } catch (err) {
+      throwClassified(err);
+    }
+  }
+
+  return {
+    /** Sends one template attempt (the message itself, or a Smart Utility Fallback consent prompt). */
+    async sendTemplate(
+      input: AttemptInput & { combination: Combination; parameters?: SendParameters; kind?: 'template' | 'consent' },
+    ): Promise<{ wamid: string }> {
+      const c = input.combination;
+      return sendAttempt(input, { ...c, kind: input.kind ?? 'template' }, async () => {
+        const template = await deps.registry.template(input.tenantId, c.templateId);
+        if (!template) throw ApplicationFailure.nonRetryable(`template ${c.templateId} is gone`, 'MetaResourceError');
+        return buildTemplateMessage(template, input.parameters);
+      });
+    },
+
+    /** Sends one free-form session message (inside the service window the customer's reply opened). */
+    async sendSession(
+      input: AttemptInput & { phoneNumberId: string; payload: Record<string, unknown> },
+    ): Promise<{ wamid: string; wabaId: string }> {
+      const { index } = await deps.cache.get(input.tenantId);
+      const phone = index.phones.get(input.phoneNumberId)?.phone;
+      if (!phone)
+        throw ApplicationFailure.nonRetryable(
+          `phone number ${input.phoneNumberId} is not registered`,
+          MetaResourceError,
+        );
+      const sent = await sendAttempt(
+        input,
+        { kind: 'session', wabaId: phone.wabaId, phoneNumberId: phone.id },
+        async () => input.payload,
+      );
+      return { ...sent, wabaId: phone.wabaId };
     },
   };
 }

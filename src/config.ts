@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema } from './domain/duration';
 
 /**
  * The one place that reads the environment. Everything else receives a parsed `Config`.
@@ -12,6 +13,12 @@ const hexKey = z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)')
   .describe('AES-256-GCM key for access tokens at rest');
+
+/** A duration variable: "90s", "5m", "1h", "1d", or plain milliseconds. */
+const durationVar = z
+  .string()
+  .regex(/^(\d+|\d+(\.\d+)?(ms|s|m|h|d))$/, 'must be a duration like "90s", "5m" or "1h"')
+  .transform((s) => durationSchema.parse(/^\d+$/.test(s) ? Number(s) : s));
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -36,6 +43,8 @@ export const configSchema = z.object({
   META_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   WEBHOOK_VERIFY_TOKEN: z.string().min(1).default('dev-verify-token'),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(3_000_000),
+  /** How often the Temporal Schedule refreshes every registered WABA from Meta ("90s", "5m", "1h"). */
+  REGISTRY_REFRESH_INTERVAL: durationVar.prefault('5m').refine((ms) => ms >= 1_000, 'must be at least 1s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -29,9 +29,12 @@ export type { SendParameters };
 
 export interface SmartUtilityFallbackOptions {
   enabled: boolean;
+  /** The UTILITY consent template (a template group key or name). */
   consentTemplate?: string;
   consentParameters?: SendParameters;
   waitForMs: number;
+  /** Failure codes that trigger the fallback (131049 by default). */
+  recoverableCodes: number[];
 }
 
 export interface MessageDeliveryInput {
@@ -104,9 +107,20 @@ export interface AttemptView {
   errorCode?: number;
 }
 
+export interface ConsentView {
+  status: 'asked' | 'granted' | 'declined' | 'expired';
+  wamid?: string;
+  phoneNumberId?: string;
+  askedAt?: string;
+  answer?: { text?: string; payload?: string; phoneNumberId: string; at: string };
+}
+
 export interface MessageState {
   status: MessageStatus;
   attempts: AttemptView[];
+  consent?: ConsentView;
+  /** Inbound messages from the contact during the consent wait that were not an answer. */
+  otherReplies?: { text?: string; at: string }[];
   deliveredVia?: DeliveredVia;
   failure?: { reason: string; code?: number };
 }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Pool } from '../db/pool';
 import { createContactsRepo } from '../db/repositories/contacts';
+import { createEscalationsRepo } from '../db/repositories/escalations';
 import { createMessagesRepo } from '../db/repositories/messages';
 import { createRegistryRepo } from '../db/repositories/registry';
 import { createTenantsRepo } from '../db/repositories/tenants';
@@ -11,13 +12,14 @@ import type { MetaClient } from '../meta/client';
 import type { SecretBox } from '../secrets';
 import { createMessageService } from '../services/messages';
 import { createRegistrySync } from '../services/registry-sync';
-import { createWebhookProcessor, type ProcessorOptions } from '../services/webhooks/processor';
-import { createDispatcher } from '../services/webhooks/dispatcher';
-import { createStatusHandler } from '../services/webhooks/status-handler';
+import { createWebhookIngestion } from '../services/webhooks';
+import type { ProcessorOptions, WebhookProcessor } from '../services/webhooks/processor';
 import { requireTenant } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { createMetrics } from './metrics';
 import { contactsRouter } from './routes/contacts';
+import { costsRouter } from './routes/costs';
+import { escalationsRouter } from './routes/escalations';
 import { messagesRouter } from './routes/messages';
 import { registryRouter } from './routes/registry';
 import { tenantsRouter } from './routes/tenants';
@@ -38,7 +40,7 @@ export interface AppDeps {
 }
 
 /** Builds the API without listening; main.ts (or a test) listens and starts the webhook processor. */
-export function createApp(deps: AppDeps): { app: Express; processor: ReturnType<typeof createWebhookProcessor> } {
+export function createApp(deps: AppDeps): { app: Express; processor: WebhookProcessor } {
   const tenants = createTenantsRepo(deps.pool);
   const messages = createMessagesRepo(deps.pool);
   const registry = createRegistryRepo(deps.pool);
@@ -47,14 +49,7 @@ export function createApp(deps: AppDeps): { app: Express; processor: ReturnType<
   const metrics = createMetrics();
   const service = createMessageService({ messages, temporal: deps.temporal, taskQueue: deps.taskQueue });
   const sync = createRegistrySync({ pool: deps.pool, registry, meta: deps.meta, secrets: deps.secrets });
-  const processor = createWebhookProcessor(
-    {
-      inbox,
-      log: deps.log,
-      handle: createDispatcher({ status: createStatusHandler({ messages, temporal: deps.temporal }) }),
-    },
-    deps.processor,
-  );
+  const processor = createWebhookIngestion({ ...deps, inbox, messages, contacts, registry, tenants }, deps.processor);
 
   const app = express();
   app.disable('x-powered-by');
@@ -100,6 +95,8 @@ export function createApp(deps: AppDeps): { app: Express; processor: ReturnType<
   v1.use(json, requireTenant(tenants));
   v1.use('/messages', messagesRouter({ service, messages, metrics }));
   v1.use('/contacts', contactsRouter({ contacts }));
+  v1.use('/costs', costsRouter({ messages }));
+  v1.use('/escalations', escalationsRouter({ escalations: createEscalationsRepo(deps.pool), secrets: deps.secrets }));
   v1.use('/', registryRouter({ registry, sync }));
   app.use('/v1', v1);
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { HEALTH_FIELDS, healthChangeSchema } from './webhook-health-schemas';
 
-/** Meta's webhook envelope (META-CLOUD-API.md §5.4). Unknown fields pass through: Meta adds them often. */
+/**
+ * Meta's webhook payloads (META-CLOUD-API.md §5). Unknown keys are dropped by parsing (the raw body stays in the
+ * inbox); unknown *kinds* (a new inbound type, a new field) parse to an explicit `other` instead of failing, so
+ * one novelty never makes a whole batch malformed.
+ */
 export const webhookErrorSchema = z.object({
   code: z.coerce.number().int(),
   title: z.string().optional(),
@@ -9,6 +14,7 @@ export const webhookErrorSchema = z.object({
   href: z.string().optional(),
 });
 
+/** §5.6: one delivery status. `status` stays a string: `played`, `warning`, … are ignored by the handler. */
 export const statusSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
@@ -26,53 +32,91 @@ export const statusSchema = z.object({
     .optional(),
 });
 
-export const inboundMessageSchema = z.object({
+const inboundBase = {
   from: z.string().min(1),
   id: z.string().min(1),
   timestamp: z.coerce.string(),
-  type: z.string().min(1),
   context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),
-  text: z.object({ body: z.string() }).optional(),
-  button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
-  interactive: z
-    .object({
-      type: z.string(),
-      button_reply: z.object({ id: z.string(), title: z.string().optional() }).optional(),
-      list_reply: z
-        .object({ id: z.string(), title: z.string().optional(), description: z.string().optional() })
-        .optional(),
-    })
-    .optional(),
+};
+
+const KNOWN_INTERACTIVE = ['button_reply', 'list_reply', 'nfm_reply'];
+const interactiveSchema = z.union([
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('button_reply'), button_reply: z.object({ id: z.string(), title: z.string() }) }),
+    z.object({
+      type: z.literal('list_reply'),
+      list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }),
+    }),
+    z.object({
+      type: z.literal('nfm_reply'),
+      nfm_reply: z.object({ name: z.string().optional(), response_json: z.string().optional() }),
+    }),
+  ]),
+  z
+    .object({ type: z.string().refine((t) => !KNOWN_INTERACTIVE.includes(t), 'known interactive type, bad shape') })
+    .transform((v) => ({ type: 'other' as const, rawType: v.type })),
+]);
+
+const KNOWN_INBOUND = ['text', 'button', 'interactive'];
+/** §5.5: one inbound message; media, location, reactions, … arrive as `type: 'other'` with `rawType`. */
+export const inboundMessageSchema = z.union([
+  z.discriminatedUnion('type', [
+    z.object({ ...inboundBase, type: z.literal('text'), text: z.object({ body: z.string() }) }),
+    z.object({
+      ...inboundBase,
+      type: z.literal('button'),
+      button: z.object({ payload: z.string().optional(), text: z.string().optional() }),
+    }),
+    z.object({ ...inboundBase, type: z.literal('interactive'), interactive: interactiveSchema }),
+  ]),
+  z
+    .object({ ...inboundBase, type: z.string().refine((t) => !KNOWN_INBOUND.includes(t), 'known type, bad shape') })
+    .transform((m) => ({ ...m, type: 'other' as const, rawType: m.type })),
+]);
+
+/** §5.14: the customer used WhatsApp's own "stop promotions" / "resume". */
+export const userPreferenceSchema = z.object({
+  wa_id: z.string().min(1),
+  category: z.string().optional(),
+  value: z.string().min(1),
+  detail: z.string().optional(),
+  timestamp: z.coerce.string().optional(),
 });
 
-export const messagesValueSchema = z.object({
-  messaging_product: z.literal('whatsapp').optional(),
-  metadata: z.object({ display_phone_number: z.string().optional(), phone_number_id: z.string().min(1) }),
-  contacts: z
-    .array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() }))
-    .optional(),
-  statuses: z.array(statusSchema).optional(),
-  messages: z.array(inboundMessageSchema).optional(),
-  user_preferences: z
-    .array(
-      z.object({
-        wa_id: z.string(),
-        category: z.string().optional(),
-        value: z.string(),
-        timestamp: z.coerce.string().optional(),
-      }),
-    )
-    .optional(),
+const metadataSchema = z.object({
+  display_phone_number: z.string().optional(),
+  phone_number_id: z.string().min(1),
 });
+
+/** Items stay unparsed here and are parsed one by one, so one bad item does not sink its neighbours. */
+export const messagesValueSchema = z.object({
+  metadata: metadataSchema,
+  statuses: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+});
+
+export const userPreferencesValueSchema = z.object({
+  metadata: metadataSchema.optional(),
+  user_preferences: z.array(z.unknown()),
+});
+
+/** A change, discriminated by `field`: every field Lifeline acts on. Other fields are acknowledged and ignored. */
+export const webhookChangeSchema = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('messages'), value: messagesValueSchema }),
+  z.object({ field: z.literal('user_preferences'), value: userPreferencesValueSchema }),
+  ...healthChangeSchema.options,
+]);
+export const HANDLED_FIELDS: readonly string[] = ['messages', 'user_preferences', ...HEALTH_FIELDS];
 
 export const changeSchema = z.object({ field: z.string().min(1), value: z.record(z.string(), z.unknown()) });
 
+/** §5.4. Changes are checked loosely here (the route refuses non-envelopes); each is parsed when processed. */
 export const webhookEnvelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
   entry: z
     .array(
       z.object({
-        id: z.string().min(1),
+        id: z.coerce.string().min(1),
         time: z.coerce.number().optional(),
         changes: z.array(changeSchema),
       }),
@@ -83,3 +127,5 @@ export const webhookEnvelopeSchema = z.object({
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
 export type StatusPayload = z.infer<typeof statusSchema>;
 export type InboundPayload = z.infer<typeof inboundMessageSchema>;
+export type UserPreferencePayload = z.infer<typeof userPreferenceSchema>;
+export type WebhookChange = z.infer<typeof webhookChangeSchema>;

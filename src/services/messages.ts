@@ -53,6 +53,7 @@ export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: S
           consentTemplate: suf.consentTemplate,
           consentParameters: body.smartUtilityFallback?.consentParameters,
           waitForMs: suf.waitFor,
+          recoverableCodes: settings.smartUtilityFallback.recoverableCodes,
         }
       : undefined,
     timing: {

@@ -12,7 +12,8 @@ export interface CachedRegistry {
 export interface CombinationRef {
   wabaId: string;
   phoneNumberId: string;
-  templateId: string;
+  /** Absent for session messages, which use no template. */
+  templateId?: string;
 }
 
 /**
@@ -43,11 +44,11 @@ export function createRegistryCache(registry: RegistryRepo) {
       const { index, templates } = await get(tenantId);
       const waba = index.wabas.get(c.wabaId)?.waba;
       const phone = index.phones.get(c.phoneNumberId)?.phone;
-      const template = templates.get(c.templateId);
+      const template = c.templateId === undefined ? undefined : templates.get(c.templateId);
       const checks = [
         ['waba', waba && evaluateWaba(waba, now)],
         ['phone', phone && (phone.enabled ? evaluatePhoneNumber(phone, now) : { verdict: 'unhealthy', reasons: [] })],
-        ['template', template && evaluateTemplate(template, now)],
+        ...(c.templateId === undefined ? [] : [['template', template && evaluateTemplate(template, now)] as const]),
       ] as const;
       for (const [resource, health] of checks) {
         if (!health) return { resource, reasons: [] }; // no longer registered

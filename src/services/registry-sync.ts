@@ -1,8 +1,9 @@
 import { inTransaction, type Pool } from '../db/pool';
 import type { RegistryRepo } from '../db/repositories/registry';
-import type { MetaClient } from '../meta/client';
+import { MetaApiError, type MetaClient } from '../meta/client';
 import type { HealthStatus, PhoneNumberNode, TemplateNode, WabaNode } from '../meta/graph-schemas';
 import type { SecretBox } from '../secrets';
+import type { WabaRefreshOutcome } from '../../workflows/registry-refresh';
 import { healthRecord } from './health-updates';
 
 function canSend(h: HealthStatus | undefined) {
@@ -59,6 +60,14 @@ export function templateFields(n: TemplateNode): Record<string, unknown> {
   };
 }
 
+/** The WABA is not (or no longer) registered for this tenant. */
+export class WabaNotRegisteredError extends Error {
+  constructor(readonly wabaId: string) {
+    super(`WABA ${wabaId} is not registered`);
+    this.name = 'WabaNotRegisteredError';
+  }
+}
+
 export interface SyncResult {
   wabaId: string;
   portfolioId: string;
@@ -67,11 +76,11 @@ export interface SyncResult {
 }
 
 export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; meta: MetaClient; secrets: SecretBox }) {
-  return {
+  const sync = {
     /** Pulls a WABA, its numbers and templates and their health from Meta; a failed pull marks them stale. */
     async syncWaba(tenantId: string, wabaId: string, accessToken?: string, name?: string): Promise<SyncResult> {
       const sealed = accessToken ? deps.secrets.seal(accessToken) : await deps.registry.wabaToken(tenantId, wabaId);
-      if (!sealed) throw new Error(`WABA ${wabaId} is not registered`);
+      if (!sealed) throw new WabaNotRegisteredError(wabaId);
       const token = accessToken ?? deps.secrets.open(sealed);
       let nodes: [WabaNode, PhoneNumberNode[], TemplateNode[]];
       try {
@@ -144,18 +153,69 @@ export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; m
       });
       return { wabaId, portfolioId, phoneNumbers: phones.length, templates: templates.length };
     },
-  };
 
+    /**
+     * Refreshes every registered (tenant, WABA) through `syncWaba` — the same code as `POST /v1/wabas/:id/sync` —
+     * at most `concurrency` at a time. Never throws for one WABA: its outcome says what happened (a failed WABA
+     * is marked stale by `syncWaba`). `onProgress` runs after each WABA; `signal` stops taking new ones.
+     */
+    async refreshAll(opts: {
+      concurrency: number;
+      onProgress?: (done: number, total: number) => void;
+      signal?: AbortSignal;
+    }): Promise<WabaRefreshOutcome[]> {
+      const targets = await deps.registry.allWabas();
+      const outcomes: WabaRefreshOutcome[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < targets.length && !opts.signal?.aborted) {
+          const { tenantId, wabaId } = targets[next++]!;
+          outcomes.push(await refreshOne(tenantId, wabaId));
+          opts.onProgress?.(outcomes.length, targets.length);
+        }
+      };
+      const lanes = Math.max(1, Math.min(Math.floor(opts.concurrency) || 1, targets.length));
+      await Promise.all(Array.from({ length: lanes }, lane));
+      return outcomes;
+    },
+  };
+  return sync;
+
+  async function refreshOne(tenantId: string, wabaId: string): Promise<WabaRefreshOutcome> {
+    try {
+      const r = await sync.syncWaba(tenantId, wabaId);
+      return { tenantId, wabaId, outcome: 'synced', phoneNumbers: r.phoneNumbers, templates: r.templates };
+    } catch (err) {
+      if (err instanceof WabaNotRegisteredError) return { tenantId, wabaId, outcome: 'skipped', error: err.message };
+      const httpStatus = err instanceof MetaApiError ? err.httpStatus : undefined;
+      const error = err instanceof Error ? err.message : String(err);
+      return { tenantId, wabaId, outcome: 'failed', error, ...(httpStatus ? { httpStatus } : {}) };
+    }
+  }
+
+  /**
+   * A failed refresh: the WABA's facts may be out of date. Each resource not already stale becomes so, its
+   * verdict is re-evaluated (at best degraded), stored and recorded, and the registry version moves.
+   */
   async function markStale(tenantId: string, wabaId: string): Promise<void> {
+    const now = Date.now();
+    const change = { stale: true };
     await inTransaction(deps.pool, async (db) => {
-      for (const table of ['wabas', 'phone_numbers', 'templates']) {
-        const col = table === 'wabas' ? 'id' : 'waba_id';
-        await db.query(
-          `UPDATE ${table} SET fields = fields || '{"stale": true}'::jsonb WHERE tenant_id = $1 AND ${col} = $2`,
-          [tenantId, wabaId],
-        );
+      const rows = await deps.registry.markWabaStale(db, tenantId, wabaId);
+      for (const row of rows.wabas) {
+        await deps.registry.recordHealth(db, tenantId, 'waba', row.id, change, healthRecord('waba', row, 'sync', now));
       }
-      await db.query('UPDATE registry_versions SET version = version + 1 WHERE tenant_id = $1', [tenantId]);
+      for (const row of rows.phones) {
+        const health = healthRecord('phone_number', row, 'sync', now);
+        await deps.registry.recordHealth(db, tenantId, 'phone_number', row.id, change, health);
+      }
+      for (const row of rows.templates) {
+        const health = healthRecord('template', row, 'sync', now);
+        await deps.registry.recordHealth(db, tenantId, 'template', row.id, change, health);
+      }
+      if (rows.wabas.length + rows.phones.length + rows.templates.length > 0) {
+        await deps.registry.bumpVersion(tenantId, db);
+      }
     });
   }
 }

@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { createPool } from '../db/pool';
@@ -5,6 +6,7 @@ import { migrate } from '../db/migrate';
 import { createLogger } from '../logger';
 import { createMetaClient } from '../meta/client';
 import { createSecretBox } from '../secrets';
+import { ensureRegistryRefreshSchedule } from './schedules';
 import { createLifelineWorker } from './worker';
 
 /** `npm run worker`: hosts the workflows and activities on the configured task queue. */
@@ -29,6 +31,12 @@ async function main(): Promise<void> {
       secrets: createSecretBox(config.ENCRYPTION_KEY),
     },
   });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const schedule = await ensureRegistryRefreshSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    interval: config.REGISTRY_REFRESH_INTERVAL,
+  });
+  log.info({ ...schedule, intervalMs: config.REGISTRY_REFRESH_INTERVAL }, 'registry refresh schedule ensured');
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown); close what we opened afterwards.
   await worker.run();

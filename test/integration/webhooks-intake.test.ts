@@ -7,7 +7,7 @@ import { createMetaClient } from '../../src/meta/client';
 import { createSecretBox } from '../../src/secrets';
 import { waitFor } from '../helpers/http';
 import { startStack, TEST_ADMIN_KEY, TEST_APP_SECRET, type Stack } from '../helpers/stack';
-import { envelope, inboxCount, metric, postWebhook } from '../helpers/webhooks';
+import { drained, envelope, inboundValue, inboxCount, metric, postWebhook } from '../helpers/webhooks';
 
 const WABA = '200000000000900';
 const REJECTED = 'lifeline_webhooks_rejected_total';
@@ -115,6 +115,14 @@ describe('webhook intake: handshake, signatures, limits, dedupe, crash recovery'
     await waitFor(async () => (await changesWith('restrictions')) > 0, 'restriction applied');
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await changesWith('restrictions'), 1);
+  });
+
+  it('when a signed body carries a NUL character, then it is still stored and processed (jsonb refuses U+0000)', async () => {
+    const value = inboundValue('300000000000901', '447700900002', { type: 'text', text: { body: 'hi\u0000there' } });
+    assert.equal((await postWebhook(stack, envelope(WABA, 'messages', value))).status, 200);
+    await drained(stack);
+    const c = await stack.api('GET', '/v1/contacts/+447700900002');
+    assert.ok(c.body.lastInbound['300000000000901'], 'processed: the service window is open');
   });
 
   it('when the API dies between storing and processing, then a fresh process on the same database applies the event', async () => {

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { MessagesRepo, MessageRow } from '../../db/repositories/messages';
 import type { MessageService } from '../../services/messages';
+import { priceMessage, type RateCard } from '../../domain/pricing';
+import { readTenantSettings } from '../../domain/tenant-settings';
 import { tenantOf } from '../auth';
 import { notFound } from '../errors';
 import type { Metrics } from '../metrics';
@@ -11,6 +13,7 @@ import { parse } from '../validate';
 const cancelBody = z.object({ reason: z.string().min(1).max(500).default('cancelled by API') }).strict();
 
 export function messageView(
+  rateCard: RateCard | undefined,
   row: MessageRow,
   attempts: Awaited<ReturnType<MessagesRepo['attempts']>>,
   events: Awaited<ReturnType<MessagesRepo['events']>>,
@@ -40,6 +43,11 @@ export function messageView(
       at: a.createdAt,
     })),
     timeline: events.map((e) => ({ type: e.type, at: e.at, ...e.data })),
+    cost: priceMessage(
+      row.recipient,
+      attempts.map((a) => ({ attemptId: a.id, kind: a.kind, pricing: a.pricing })),
+      rateCard,
+    ),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -68,7 +76,8 @@ export function messagesRouter(deps: { service: MessageService; messages: Messag
       deps.messages.events(tenant.id, id),
       deps.service.liveState(row),
     ]);
-    res.json({ ...messageView(row, attempts, events), ...(live ? { live } : {}) });
+    const card = readTenantSettings(tenant.settings).rateCard;
+    res.json({ ...messageView(card, row, attempts, events), ...(live ? { live } : {}) });
   });
 
   router.post('/:id/cancel', async (req, res) => {

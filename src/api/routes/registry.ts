@@ -4,7 +4,7 @@ import type { RegistryRepo } from '../../db/repositories/registry';
 import { toSnapshot } from '../../db/registry-snapshot';
 import { evaluatePhoneNumber, evaluateTemplate, evaluateWaba } from '../../domain/health';
 import { MetaApiError } from '../../meta/client';
-import type { RegistrySync } from '../../services/registry-sync';
+import { type RegistrySync, WabaNotRegisteredError } from '../../services/registry-sync';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
 import { parse } from '../validate';
@@ -36,16 +36,25 @@ const groupBody = z
   })
   .strict();
 
-/** Meta's answer to a sync, as the contract's errors: its refusal is the caller's problem (422), its outage ours (503). */
-function syncError(err: unknown): never {
-  if (err instanceof MetaApiError) {
-    if (err.httpStatus === undefined || err.httpStatus >= 500)
-      throw new HttpError(503, 'meta_unavailable', err.message);
+/**
+ * Meta's answer to a sync, as the contract's errors: its refusal is the caller's problem (422, naming the field
+ * Meta objected to: the token for OAuth errors, the id for an object it cannot see), its outage ours (503).
+ */
+function syncError(fields: { id: string; token: string }) {
+  return (err: unknown): never => {
+    if (err instanceof WabaNotRegisteredError) throw notFound('WABA');
+    if (!(err instanceof MetaApiError)) throw err;
+    // No answer, an outage, a throttle, or an answer we could not read: nothing the caller can fix.
+    if (err.httpStatus === undefined || err.httpStatus < 400 || err.httpStatus >= 500 || err.httpStatus === 429) {
+      throw new HttpError(503, 'meta_unavailable', 'Meta is unavailable; try again later');
+    }
+    const graph = (err.body as { error?: { code?: number; message?: string } } | undefined)?.error;
+    const field = graph?.code === 190 ? fields.token : graph?.code === 100 ? fields.id : 'body';
+    const why = graph?.message ?? `HTTP ${err.httpStatus}`;
     throw new HttpError(422, 'meta_rejected', 'Meta refused the request (check the WABA id and access token)', [
-      { field: 'body', message: JSON.stringify(err.body).slice(0, 500) },
+      { field, message: `${graph?.code ? `(#${graph.code}) ` : ''}${why}`.slice(0, 500) },
     ]);
-  }
-  throw err;
+  };
 }
 
 /** The registry and health routes of DESIGN.md §8. Health verdicts are evaluated now, from the stored facts. */
@@ -54,7 +63,9 @@ export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySyn
 
   router.post('/wabas', async (req, res) => {
     const body = parse(req, 'body', registerWabaBody);
-    const result = await deps.sync.syncWaba(tenantOf(res).id, body.id, body.accessToken, body.name).catch(syncError);
+    const result = await deps.sync
+      .syncWaba(tenantOf(res).id, body.id, body.accessToken, body.name)
+      .catch(syncError({ id: 'body.id', token: 'body.accessToken' }));
     res.status(201).location(`/v1/wabas/${body.id}`).json(result);
   });
 
@@ -62,7 +73,8 @@ export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySyn
     const { id } = parse(req, 'params', idParams);
     const tenantId = tenantOf(res).id;
     if (!(await deps.registry.wabaToken(tenantId, id))) throw notFound('WABA');
-    res.json(await deps.sync.syncWaba(tenantId, id).catch(syncError));
+    // The same code path as the scheduled refresh (activities/registry-sync.ts): a failure marks the WABA stale.
+    res.json(await deps.sync.syncWaba(tenantId, id).catch(syncError({ id: 'params.id', token: 'accessToken' })));
   });
 
   const snapshotOf = async (tenantId: string) => toSnapshot(await deps.registry.load(tenantId));

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { WebhookInboxRepo } from '../../db/repositories/webhook-inbox';
+import { parseWebhookJson } from '../../meta/webhook-json';
 import { verifyWebhookSignature } from '../../meta/webhook-signature';
 import { webhookEnvelopeSchema } from '../../meta/webhook-schemas';
 import type { WebhookProcessor } from '../../services/webhooks/processor';
@@ -20,10 +21,30 @@ export interface WebhookRouteDeps {
 }
 
 const handshakeQuery = z.object({
-  'hub.mode': z.literal('subscribe'),
+  'hub.mode': z.string().min(1),
   'hub.verify_token': z.string().min(1),
   'hub.challenge': z.string().min(1).max(200),
 });
+
+/** Body-reading failures, counted before the error middleware answers them (413 oversized, 400 truncated). */
+const READ_FAILURES: Record<string, [reason: string, status: number, code: string, message: string]> = {
+  'entity.too.large': ['oversized', 413, 'payload_too_large', 'webhook body is too large'],
+  'request.size.invalid': ['truncated', 400, 'truncated_body', 'webhook body shorter than its Content-Length'],
+  'request.aborted': ['truncated', 400, 'truncated_body', 'webhook body aborted'],
+};
+
+/** The raw bytes, capped at maxBodyBytes; a refused body is counted like every other refusal. */
+function rawBody(deps: WebhookRouteDeps): RequestHandler {
+  const read = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  return (req, res, next) => {
+    read(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const known = READ_FAILURES[(err as { type?: string }).type ?? ''];
+      deps.metrics.webhooksRejected.inc({ reason: known?.[0] ?? 'malformed' });
+      next(known ? new HttpError(known[1], known[2], known[3]) : err);
+    });
+  };
+}
 
 /** Meta's webhooks: verify the signature over the raw bytes → store in the inbox → 200; processing is async. */
 export function webhookRouter(deps: WebhookRouteDeps): Router {
@@ -33,11 +54,14 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
     const q = parse(req, 'query', handshakeQuery);
     const a = crypto.createHash('sha256').update(q['hub.verify_token']).digest();
     const b = crypto.createHash('sha256').update(deps.verifyToken).digest();
-    if (!crypto.timingSafeEqual(a, b)) throw new HttpError(403, 'forbidden', 'verify token does not match');
+    // Meta: 200 with the challenge only for mode `subscribe` and our token; otherwise 403.
+    if (!crypto.timingSafeEqual(a, b) || q['hub.mode'] !== 'subscribe') {
+      throw new HttpError(403, 'forbidden', 'verify token or mode does not match');
+    }
     res.type('text/plain').send(q['hub.challenge']);
   });
 
-  router.post('/', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
+  router.post('/', rawBody(deps), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.header('x-hub-signature-256');
     if (!verifyWebhookSignature(raw, signature, await deps.appSecrets())) {
@@ -50,7 +74,7 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
     }
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
+      json = parseWebhookJson(raw);
     } catch {
       deps.metrics.webhooksRejected.inc({ reason: 'malformed' });
       throw new HttpError(400, 'invalid_json', 'webhook body is not valid JSON');

@@ -251,6 +251,27 @@ export function createMessagesRepo(pool: Pool) {
       );
     },
 
+    /** Every attempt of the tenant's messages (optionally one campaign, since a time), for cost reports. */
+    async costRows(tenantId: string, filter: { campaignId?: string; since?: string }) {
+      const res = await pool.query(
+        `SELECT m.id AS "messageId", m.recipient, m.status, m.delivered_via->>'kind' AS "deliveredKind",
+                a.id AS "attemptId", a.kind, a.pricing
+           FROM messages m LEFT JOIN message_attempts a ON a.message_id = m.id
+          WHERE m.tenant_id = $1 AND ($2::text IS NULL OR m.campaign_id = $2) AND ($3::timestamptz IS NULL OR m.created_at >= $3)
+          ORDER BY m.id, a.seq`,
+        [tenantId, filter.campaignId ?? null, filter.since ?? null],
+      );
+      return res.rows as {
+        messageId: string;
+        recipient: string;
+        status: string;
+        deliveredKind: string | null;
+        attemptId: string | null;
+        kind: string | null;
+        pricing: Record<string, unknown> | null;
+      }[];
+    },
+
     async findWamid(
       wamid: string,
     ): Promise<{ tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined> {

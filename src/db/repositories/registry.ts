@@ -61,7 +61,7 @@ export function createRegistryRepo(pool: Pool) {
   }
 
   return {
-    bumpVersion: (tenantId: string) => bumpVersion(pool, tenantId),
+    bumpVersion: (tenantId: string, db: Queryable = pool) => bumpVersion(db, tenantId),
 
     async version(tenantId: string): Promise<number> {
       const res = await pool.query('SELECT version FROM registry_versions WHERE tenant_id = $1', [tenantId]);
@@ -165,6 +165,56 @@ export function createRegistryRepo(pool: Pool) {
       await db.query(`UPDATE ${TABLE[type]} SET health = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, health]);
     },
 
+    /**
+     * Marks a WABA, its numbers and its templates stale (the latest refresh from Meta failed) and returns the rows
+     * that were not stale yet, so the caller can re-evaluate and store their verdicts. Already-stale rows are left
+     * alone: a long outage does not write a change per resource per refresh.
+     */
+    async markWabaStale(db: Queryable, tenantId: string, wabaId: string) {
+      const notStale = `fields->'stale' IS DISTINCT FROM 'true'::jsonb`;
+      const set = `SET fields = fields || '{"stale": true}'::jsonb`;
+      const wabas = await db.query(
+        `UPDATE wabas ${set} WHERE tenant_id = $1 AND id = $2 AND ${notStale}
+         RETURNING id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
+                   synced_at AS "syncedAt"`,
+        [tenantId, wabaId],
+      );
+      const phones = await db.query(
+        `UPDATE phone_numbers ${set} WHERE tenant_id = $1 AND waba_id = $2 AND ${notStale}
+         RETURNING id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority,
+                   health, synced_at AS "syncedAt"`,
+        [tenantId, wabaId],
+      );
+      const templates = await db.query(
+        `UPDATE templates ${set} WHERE tenant_id = $1 AND waba_id = $2 AND ${notStale}
+         RETURNING id, waba_id AS "wabaId", name, language, category, components, fields, health,
+                   synced_at AS "syncedAt"`,
+        [tenantId, wabaId],
+      );
+      return {
+        wabas: wabas.rows as WabaRow[],
+        phones: phones.rows as PhoneRow[],
+        templates: templates.rows as TemplateRow[],
+      };
+    },
+
+    /** Stores a resource's re-evaluated verdict and records the change that caused it (with that verdict). */
+    async recordHealth(
+      db: Queryable,
+      tenantId: string,
+      type: Exclude<ResourceType, 'portfolio'>,
+      id: string,
+      change: Record<string, unknown>,
+      health: { verdict: string; source: string },
+    ) {
+      await db.query(`UPDATE ${TABLE[type]} SET health = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, health]);
+      await db.query(
+        `INSERT INTO health_changes (tenant_id, resource_type, resource_id, source, change, verdict)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [tenantId, type, id, health.source, change, health.verdict],
+      );
+    },
+
     async setOperatorControls(tenantId: string, id: string, c: { enabled?: boolean; priority?: number }) {
       const res = await pool.query(
         `UPDATE phone_numbers SET enabled = COALESCE($3, enabled), priority = COALESCE($4, priority)
@@ -230,6 +280,15 @@ export function createRegistryRepo(pool: Pool) {
         wabaId,
       ]);
       return res.rows[0]?.access_token_enc as string | undefined;
+    },
+
+    /** Every registered (tenant, WABA), tenants and WABAs in registration order: what a scheduled refresh walks. */
+    async allWabas(): Promise<{ tenantId: string; wabaId: string }[]> {
+      const res = await pool.query(
+        `SELECT w.tenant_id AS "tenantId", w.id AS "wabaId" FROM wabas w JOIN tenants t ON t.id = w.tenant_id
+          ORDER BY t.created_at, w.tenant_id, w.created_at, w.id`,
+      );
+      return res.rows as { tenantId: string; wabaId: string }[];
     },
 
     /** Which tenants registered this Meta WABA (a webhook names only the WABA). */

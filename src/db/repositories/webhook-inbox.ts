@@ -8,13 +8,21 @@ export interface InboxRow {
 
 export type WebhookInboxRepo = ReturnType<typeof createWebhookInboxRepo>;
 
+/**
+ * jsonb cannot hold U+0000: a signed body carrying one (a customer can type anything) would fail to store on every
+ * retry by Meta. It is stored as U+FFFD instead; an escaped backslash before `u0000` is left alone.
+ */
+export function toStorableJson(body: unknown): string {
+  return JSON.stringify(body).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+}
+
 export function createWebhookInboxRepo(pool: Pool) {
   return {
     /** Stores a verified body; the same bytes delivered again are a no-op. Returns whether it was new. */
     async store(dedupeKey: string, body: unknown): Promise<boolean> {
       const res = await pool.query(
-        'INSERT INTO webhook_inbox (dedupe_key, body) VALUES ($1, $2) ON CONFLICT (dedupe_key) DO NOTHING',
-        [dedupeKey, body],
+        'INSERT INTO webhook_inbox (dedupe_key, body) VALUES ($1, $2::jsonb) ON CONFLICT (dedupe_key) DO NOTHING',
+        [dedupeKey, toStorableJson(body)],
       );
       return (res.rowCount ?? 0) > 0;
     },

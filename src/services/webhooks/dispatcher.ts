@@ -1,13 +1,15 @@
 import type { WebhookEvent } from '../../meta/webhook-events';
+import type { StatusPayload } from '../../meta/webhook-schemas';
 import type { EventHandler } from './processor';
 import type { HandlerOutcome } from './status-handler';
-import type { StatusPayload } from '../../meta/webhook-schemas';
+
+type Of<K extends WebhookEvent['kind']> = Extract<WebhookEvent, { kind: K }>;
 
 export interface EventHandlers {
-  status: (s: StatusPayload, event: Extract<WebhookEvent, { kind: 'status' }>) => Promise<HandlerOutcome>;
-  inbound?: (event: Extract<WebhookEvent, { kind: 'inbound' }>) => Promise<HandlerOutcome>;
-  userPreference?: (event: Extract<WebhookEvent, { kind: 'user_preference' }>) => Promise<HandlerOutcome>;
-  account?: (event: Extract<WebhookEvent, { kind: 'account' }>) => Promise<HandlerOutcome>;
+  status: (s: StatusPayload, event: Of<'status'>) => Promise<HandlerOutcome>;
+  inbound?: (event: Of<'inbound'>) => Promise<HandlerOutcome>;
+  userPreference?: (event: Of<'user_preference'>) => Promise<HandlerOutcome>;
+  health?: (event: Of<'health'>) => Promise<HandlerOutcome>;
 }
 
 /** Routes each webhook event to its handler; kinds without one are acknowledged and noted. */
@@ -20,8 +22,10 @@ export function createDispatcher(h: EventHandlers): EventHandler {
         return h.inbound ? h.inbound(event) : { done: true, note: 'inbound messages not handled' };
       case 'user_preference':
         return h.userPreference ? h.userPreference(event) : { done: true, note: 'preferences not handled' };
-      case 'account':
-        return h.account ? h.account(event) : { done: true, note: `${event.field} not handled` };
+      case 'health':
+        return h.health ? h.health(event) : { done: true, note: `${event.change.field} not handled` };
+      case 'ignored':
+        return { done: true, note: `field ${event.field} ignored` };
       case 'malformed':
         return { done: true, note: `malformed ${event.field}: ${event.problem}` };
     }

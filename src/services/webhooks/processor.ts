@@ -2,6 +2,7 @@ import type { WebhookInboxRepo } from '../../db/repositories/webhook-inbox';
 import type { Logger } from '../../logger';
 import { extractEvents, type WebhookEvent } from '../../meta/webhook-events';
 import { webhookEnvelopeSchema } from '../../meta/webhook-schemas';
+import { createPoller } from './poller';
 import type { HandlerOutcome } from './status-handler';
 
 export type EventHandler = (event: WebhookEvent) => Promise<HandlerOutcome>;
@@ -14,22 +15,25 @@ export interface ProcessorOptions {
   batchSize?: number;
 }
 
+/** Work that lives and dies with the processor (e.g. the escalation forwarder). */
+export interface BackgroundWork {
+  start(): void;
+  stop(): Promise<void>;
+}
+
 /**
  * Drains webhook_inbox: each stored body is processed event by event; an event that fails or cannot be applied
  * yet keeps the body pending with backoff, so nothing is lost; events already applied are skipped on retry.
- * Rows left pending by a crash are picked up at start-up, because the loop simply looks for due rows.
+ * Rows left pending by a crash are picked up at start-up, because the loop simply looks for due rows (a row
+ * leased by a process that died becomes due when its lease runs out).
  */
 export function createWebhookProcessor(
-  deps: { inbox: WebhookInboxRepo; handle: EventHandler; log: Logger },
+  deps: { inbox: WebhookInboxRepo; handle: EventHandler; log: Logger; background?: BackgroundWork[] },
   opts: ProcessorOptions = {},
 ) {
   const retryBaseMs = opts.retryBaseMs ?? 500;
   const maxAttempts = opts.maxAttempts ?? 12;
-  const pollMs = opts.pollMs ?? 250;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
-  let again = false;
+  const batchSize = opts.batchSize ?? 20;
 
   async function processRow(row: { id: number; body: unknown; attempts: number }): Promise<void> {
     const envelope = webhookEnvelopeSchema.safeParse(row.body);
@@ -46,8 +50,10 @@ export function createWebhookProcessor(
       } catch (err) {
         outcome = { done: false, retry: (err as Error).message };
       }
-      if (outcome.done) await deps.inbox.markSeen(event.key, row.id);
-      else pending.push(`${event.key}: ${outcome.retry}`);
+      if (outcome.done) {
+        if (event.kind === 'malformed') deps.log.warn({ inboxId: row.id, problem: event.problem }, 'malformed event');
+        await deps.inbox.markSeen(event.key, row.id);
+      } else pending.push(`${event.key}: ${outcome.retry}`);
     }
     if (pending.length === 0) {
       await deps.inbox.markProcessed(row.id);
@@ -60,45 +66,30 @@ export function createWebhookProcessor(
     }
   }
 
-  async function drain(): Promise<void> {
-    do {
-      again = false;
-      for (let rows = await deps.inbox.lease(20); rows.length > 0 && !stopped; rows = await deps.inbox.lease(20)) {
-        for (const row of rows) await processRow(row);
-      }
-    } while (again && !stopped);
+  async function drain(stopped: () => boolean = () => false): Promise<void> {
+    for (let rows = await deps.inbox.lease(batchSize); rows.length > 0; rows = await deps.inbox.lease(batchSize)) {
+      for (const row of rows) await processRow(row);
+      if (stopped()) return;
+    }
   }
 
-  function tick(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drain()
-      .catch((err: unknown) => deps.log.error({ err }, 'webhook processing failed'))
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(tick, pollMs);
-      });
-  }
+  const poller = createPoller(drain, {
+    pollMs: opts.pollMs ?? 250,
+    onError: (err) => deps.log.error({ err }, 'webhook processing failed'),
+  });
 
   return {
     start(): void {
-      stopped = false;
-      tick();
+      poller.start();
+      for (const b of deps.background ?? []) b.start();
     },
     /** Called after a new body is stored, so processing starts at once rather than at the next poll. */
-    kick(): void {
-      if (timer) clearTimeout(timer);
-      tick();
-    },
+    kick: poller.kick,
     async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await Promise.all([poller.stop(), ...(deps.background ?? []).map((b) => b.stop())]);
     },
-    drain,
+    /** One pass over everything due now (tests, tools). */
+    drain: () => drain(),
   };
 }
 

@@ -1,0 +1,195 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../../activities';
+import { interpretConsent, messageOfConsentPayload } from '../../src/domain/consent';
+import { SA } from '../../src/domain/search-attributes';
+import { foldStatus } from '../../src/domain/status';
+import {
+  cancelSignal,
+  replySignal,
+  stateQuery,
+  statusSignal,
+  type AttemptView,
+  type FailureClass,
+  type InboundReply,
+  type MessageDeliveryInput,
+  type MessageDeliveryResult,
+  type MessageState,
+  type MessageStatus,
+  type StatusUpdate,
+} from '../definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// A duplicate WhatsApp message is visible to a person: few, short attempts; the workflow decides what comes next.
+export const send = proxyActivities<Activities>({
+  // Above the Meta client's own 10 s timeout; it bounds how long a dead worker's send stays unknown.
+  startToCloseTimeout: '20 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [
+      'MetaResourceError',
+      'MetaRecipientError',
+      'MetaMarketingLimitError',
+      'MetaRequestError',
+      'MetaAuthError',
+      'MetaThrottledError',
+    ],
+  },
+});
+// Registry reads and ledger writes: fast, local, generously retried.
+export const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
+export type Run = ReturnType<typeof startRun>;
+
+/**
+ * The state of one message and the handlers that feed it, registered before the first await (STYLE.md §5).
+ * Signal handlers are tiny and idempotent: they fold, match and assign; no I/O.
+ */
+export function startRun(input: MessageDeliveryInput) {
+  const state: MessageState = { status: 'accepted', attempts: [] };
+  const statuses = new Map<string, StatusUpdate>();
+  let cancelReason: string | undefined;
+  let step = 0;
+
+  setHandler(statusSignal, (update) => {
+    const previous = statuses.get(update.wamid);
+    const { next, changed } = foldStatus(previous?.status, update.status);
+    if (!changed) return; // duplicate or older status: never move backwards
+    statuses.set(update.wamid, { ...update, status: next as StatusUpdate['status'] });
+    const attempt = state.attempts.find((a) => a.wamid === update.wamid);
+    if (attempt) attempt.status = next as AttemptView['status'];
+  });
+  setHandler(cancelSignal, ({ reason }) => {
+    cancelReason ??= reason;
+  });
+  setHandler(replySignal, (reply: InboundReply) => {
+    const consent = state.consent;
+    if (consent?.status !== 'asked') return;
+    // Only a reply to *this* prompt counts: quoted (context.id) or carrying this message's payload.
+    const named = messageOfConsentPayload(reply.payload);
+    const mine = named
+      ? named === input.messageId
+      : reply.contextWamid !== undefined && reply.contextWamid === consent.wamid;
+    if (!mine) return;
+    const answer = interpretConsent(reply);
+    if (!answer) {
+      (state.otherReplies ??= []).push({ text: reply.text, at: reply.timestamp });
+      return;
+    }
+    consent.status = answer === 'yes' ? 'granted' : 'declined';
+    consent.answer = {
+      text: reply.text,
+      payload: reply.payload,
+      phoneNumberId: reply.phoneNumberId,
+      at: reply.timestamp,
+    };
+  });
+  setHandler(stateQuery, () => state);
+
+  const ctx = { tenantId: input.tenantId, messageId: input.messageId };
+
+  async function setStatus(status: MessageStatus, event?: { type: string; data: Record<string, unknown> }) {
+    state.status = status;
+    step += 1;
+    upsertSearchAttributes([{ key: SA.status, value: status }]);
+    await local.recordProgress({
+      ...ctx,
+      status,
+      event: event && { ...event, key: `step-${step}` },
+      deliveredVia: state.deliveredVia,
+      failure: state.failure,
+    });
+  }
+
+  async function finish(status: MessageStatus, data: Record<string, unknown> = {}): Promise<MessageDeliveryResult> {
+    await setStatus(status, { type: status, data });
+    return { status, deliveredVia: state.deliveredVia, failure: state.failure };
+  }
+
+  return {
+    input,
+    state,
+    statuses,
+    ctx,
+    cancelled: () => cancelReason,
+    setStatus,
+    finish,
+    fail(reason: string, code?: number) {
+      state.failure = { reason, code };
+      return finish('failed', { ...state.failure });
+    },
+    /** A timeline event that changes no status. */
+    async note(type: string, data: Record<string, unknown>) {
+      step += 1;
+      await local.recordProgress({ ...ctx, status: state.status, event: { type, data, key: `step-${step}` } });
+    },
+    /** Waits for a condition, a cancellation, or the timeout; true if the condition held. */
+    async waitUntil(fn: () => boolean, timeoutMs: number): Promise<boolean> {
+      await condition(() => cancelReason !== undefined || fn(), timeoutMs);
+      return fn();
+    },
+    /** Runs one send activity for an attempt; returns the failure class when Meta refused it synchronously. */
+    async sendAttempt(attempt: AttemptView, call: () => Promise<{ wamid: string }>): Promise<FailureClass | undefined> {
+      try {
+        const sent = await call();
+        attempt.wamid = sent.wamid;
+        attempt.status = statuses.get(sent.wamid)?.status ?? 'accepted';
+        return undefined;
+      } catch (err) {
+        attempt.status = 'failed';
+        const cls = failureClassOf(err);
+        attempt.errorCode = cls.code;
+        return cls;
+      }
+    },
+    workflowId: () => workflowInfo().workflowId,
+    /** Ends the message as delivered (or read) through this attempt, and makes its number the sticky sender. */
+    async deliver(attempt: AttemptView): Promise<MessageDeliveryResult> {
+      const c = attempt.combination as { wabaId?: string; phoneNumberId: string; templateId?: string };
+      state.deliveredVia =
+        attempt.kind === 'session'
+          ? { wabaId: c.wabaId ?? null, phoneNumberId: c.phoneNumberId, templateId: null, kind: 'session' }
+          : {
+              wabaId: c.wabaId ?? null,
+              phoneNumberId: c.phoneNumberId,
+              templateId: c.templateId ?? null,
+              kind: 'template',
+            };
+      await local.recordDelivered({
+        tenantId: input.tenantId,
+        recipient: input.recipient,
+        phoneNumberId: c.phoneNumberId,
+      });
+      const status = statuses.get(attempt.wamid!)?.status === 'read' ? 'read' : 'delivered';
+      return finish(status, { attemptId: attempt.attemptId, wamid: attempt.wamid, kind: attempt.kind });
+    },
+  };
+}
+
+export function isFinal(status: AttemptView['status']): boolean {
+  return status === 'delivered' || status === 'read' || status === 'failed';
+}
+
+/** The attempt that reached the customer with the message's content (a consent prompt is not the content). */
+export function deliveredAttempt(attempts: AttemptView[]): AttemptView | undefined {
+  return attempts.find((a) => a.kind !== 'consent' && (a.status === 'delivered' || a.status === 'read'));
+}
+
+function failureClassOf(err: unknown): FailureClass {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as FailureClass;
+  return { kind: 'transient', reason: cause instanceof Error ? cause.message : 'unknown send failure' };
+}

@@ -1,0 +1,147 @@
+import { sleep } from '@temporalio/workflow';
+import { consentPayloads } from '../../src/domain/consent';
+import type { AttemptView, Combination, FailureClass, MessageDeliveryResult } from '../definitions';
+import { deliveredAttempt, isFinal, local, send, type Run } from './run';
+
+/**
+ * Smart Utility Fallback (DESIGN.md §5-§6): a marketing template Meta will not deliver to this person (131049) is
+ * recovered by a UTILITY consent prompt, a durable wait for the customer's answer, and the original content as
+ * session message(s) inside the service window the answer opened.
+ */
+export async function smartUtilityFallback(
+  run: Run,
+  failure: FailureClass,
+  failed: Combination,
+): Promise<MessageDeliveryResult> {
+  const { input, state, ctx } = run;
+  const suf = input.smartUtilityFallback!;
+  if (!suf.consentTemplate) return run.fail('no_consent_template_configured', failure.code);
+
+  // Build the session content first: asking permission for content that cannot be delivered would waste a prompt.
+  const plan = await local.prepareFallback({
+    tenantId: input.tenantId,
+    recipient: input.recipient,
+    campaignId: input.campaignId,
+    templateId: failed.templateId,
+    parameters: input.parameters,
+  });
+  if (!plan.allowed) return run.fail(plan.reason, failure.code);
+  await run.note('fallback_started', {
+    trigger: failure.code,
+    scenario: plan.scenario,
+    messages: plan.messages.length,
+  });
+
+  // 1. The consent prompt: the UTILITY template group, preferring the number that just failed.
+  const resolved = await local.resolveCombination({
+    ...ctx,
+    recipient: input.recipient,
+    templateKey: suf.consentTemplate,
+    language: input.language,
+    prefer: { phoneNumberId: failed.phoneNumberId },
+    exclude: { wabaIds: [], phoneNumberIds: [], templateIds: [] },
+    category: 'UTILITY',
+    step: 1000 + state.attempts.length,
+  });
+  // A consent template Meta re-categorised as MARKETING no longer resolves under category UTILITY.
+  if (resolved.outcome === 'none') return run.fail('no_utility_consent_template', failure.code);
+  const payloads = consentPayloads(input.messageId);
+  const prompt: AttemptView = {
+    attemptId: `${input.messageId}:c${state.attempts.length + 1}`,
+    kind: 'consent',
+    combination: resolved.combination,
+    status: 'sending',
+  };
+  state.attempts.push(prompt);
+  const promptFailure = await run.sendAttempt(prompt, () =>
+    send.sendTemplate({
+      ...ctx,
+      workflowId: run.workflowId(),
+      attemptId: prompt.attemptId,
+      seq: state.attempts.length,
+      combination: resolved.combination,
+      recipient: input.recipient,
+      kind: 'consent',
+      parameters: {
+        ...suf.consentParameters,
+        buttons: [
+          { index: 0, payload: payloads.yes },
+          { index: 1, payload: payloads.no },
+        ],
+      },
+    }),
+  );
+  if (promptFailure) return run.fail('consent_prompt_failed', promptFailure.code);
+  state.consent = { status: 'asked', wamid: prompt.wamid, phoneNumberId: resolved.combination.phoneNumberId };
+  const consentLedger = { ...ctx, recipient: input.recipient, campaignId: input.campaignId };
+  await local.recordConsent({ ...consentLedger, attemptId: prompt.attemptId, outcome: 'asked' });
+  await run.setStatus('awaiting_consent', {
+    type: 'consent_asked',
+    data: { wamid: prompt.wamid, combination: resolved.combination },
+  });
+
+  // 2. The durable wait: an answer to *this* prompt, a cancellation (STOP), the timeout, or the original template
+  //    turning out delivered after all (a late delivery must not be followed by a second copy).
+  const consent = state.consent;
+  const answered = await run.waitUntil(
+    () => consent.status !== 'asked' || deliveredAttempt(state.attempts) !== undefined,
+    suf.waitForMs,
+  );
+  const late = deliveredAttempt(state.attempts);
+  if (late) {
+    await local.recordConsent({ ...consentLedger, outcome: 'cancelled' });
+    return run.deliver(late);
+  }
+  if (run.cancelled() && consent.status === 'asked') {
+    await local.recordConsent({ ...consentLedger, outcome: 'cancelled' });
+    return run.finish('cancelled', { reason: run.cancelled() });
+  }
+  if (!answered) {
+    consent.status = 'expired';
+    await local.recordConsent({ ...consentLedger, outcome: 'expired' });
+    return run.finish('expired', { waitedMs: suf.waitForMs });
+  }
+  if (consent.status === 'declined') {
+    await local.recordConsent({ ...consentLedger, outcome: 'declined' });
+    return run.finish('declined', { answer: consent.answer });
+  }
+
+  // 3. Session delivery from the number the customer answered (the service window is per number and customer).
+  await local.recordConsent({ ...consentLedger, outcome: 'granted' });
+  await run.setStatus('sending', { type: 'consent_granted', data: { answer: consent.answer } });
+  const phoneNumberId = consent.answer!.phoneNumberId;
+  let last: AttemptView | undefined;
+  for (const [i, payload] of plan.messages.entries()) {
+    if (i > 0) await sleep(plan.minSpacingMs); // the pair rate: about one message per 6 s to one person
+    const attempt: AttemptView = {
+      attemptId: `${input.messageId}:s${i + 1}`,
+      kind: 'session',
+      combination: { phoneNumberId },
+      status: 'sending',
+    };
+    state.attempts.push(attempt);
+    const sessionFailure = await run.sendAttempt(attempt, async () => {
+      const sent = await send.sendSession({
+        ...ctx,
+        workflowId: run.workflowId(),
+        attemptId: attempt.attemptId,
+        seq: state.attempts.length,
+        recipient: input.recipient,
+        phoneNumberId,
+        payload,
+      });
+      attempt.combination = { phoneNumberId, wabaId: sent.wabaId };
+      return sent;
+    });
+    if (sessionFailure) return run.fail('session_send_failed', sessionFailure.code);
+    last = attempt;
+  }
+  await run.setStatus('sent', {
+    type: 'session_sent',
+    data: { scenario: plan.scenario, messages: plan.messages.length },
+  });
+  const settled = await run.waitUntil(() => isFinal(last!.status), input.timing.statusTimeoutMs);
+  if (last!.status === 'delivered' || last!.status === 'read') return run.deliver(last!);
+  if (!settled) return run.finish('sent', { note: 'no delivery status for the session message before the timeout' });
+  return run.fail('session_failed', last!.errorCode);
+}
