@@ -27,9 +27,10 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     const delivered = deliveredAttempt(state.attempts);
     if (delivered) return run.deliver(delivered);
 
-    await run.setStatus('resolving');
     const resolved = await local.resolveCombination({ ...input, exclude, step: seq });
     if (resolved.outcome === 'none') {
+      // Only a wait is worth a status of its own: resolving itself takes milliseconds.
+      if (state.status !== 'resolving') await run.setStatus('resolving');
       const wait = Math.min(backoff, input.timing.maxWaitMs);
       if (Date.now() + wait > deadline) return run.fail('no_healthy_combination');
       await run.waitUntil(() => false, wait);
@@ -47,7 +48,7 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     };
     state.attempts.push(attempt);
     seq += 1;
-    await run.setStatus('sending');
+    state.status = 'sending'; // visible to the live query; the ledger shows the attempt row itself
     const failure = await run.sendAttempt(attempt, () =>
       send.sendTemplate({
         ...run.ctx,

@@ -17,10 +17,12 @@ export class HttpError extends Error {
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 
 export function zodDetails(err: z.ZodError, where: string) {
-  return err.issues.map((i) => ({
-    field: [where, ...i.path].join('.'),
-    message: i.message,
-  }));
+  // zod reports unknown keys as one issue on the parent object; name each unknown field instead.
+  return err.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: [where, ...i.path, k].join('.'), message: `unknown field "${k}"` }))
+      : [{ field: [where, ...i.path].join('.'), message: i.message }],
+  );
 }
 
 /** Maps every error to `{ error: { code, message, details } }`; bad input never becomes a 500. */

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     });
     const timing = await stack.db.pool.query(
       `SELECT (SELECT min(received_at) FROM webhook_inbox WHERE body::text LIKE '%DISABLED_UPDATE%') AS webhook,
-              (SELECT max(created_at) FROM message_attempts a JOIN messages m ON m.id = a.message_id
+              (SELECT max(a.created_at) FROM message_attempts a JOIN messages m ON m.id = a.message_id
                 WHERE m.campaign_id = 'bench-2' AND a.waba_id = $1
                   AND COALESCE(a.error->>'reason', '') <> 'unhealthy_before_send') AS last_send`,
       [WABAS[0]],

@@ -4,7 +4,8 @@ import type { SimulatorControl } from '../simulator/control-client';
 export interface MessageView {
   status: string;
   to: string;
-  attempts?: { outcome: string; errorCode: number | null }[];
+  attempts?: { kind: string; outcome: string; errorCode: number | null }[];
+  cost?: { total: number };
   deliveredVia?: { wabaId: string; phoneNumberId: string; kind: string };
   failure?: { reason: string; code?: number };
 }
@@ -25,9 +26,11 @@ const WABAS = ['200000000000011', '200000000000012', '200000000000021', '2000000
 const CUSTOMERS = {
   asha: '919800000001',
   bilal: '919800000002',
+  esha: '919800000005',
   gita: '919800000007',
   hari: '919800000008',
   kavya: '919800000011',
+  mohan: '919800000013',
 };
 const FINAL = ['delivered', 'read', 'failed', 'cancelled', 'declined', 'expired'];
 
@@ -64,7 +67,10 @@ export async function runCampaign(opts: {
   const admin = client(opts.apiUrl, opts.adminKey);
   const tenant = await admin('POST', '/v1/tenants', {
     name: 'Diwali Retail (demo)',
-    settings: { timing: { statusTimeout: '60s', noneBackoff: '1s', maxWait: '5s', deadline: '10m' } },
+    settings: {
+      timing: { statusTimeout: '60s', noneBackoff: '1s', maxWait: '5s', deadline: '10m' },
+      smartUtilityFallback: { enabled: true, consentTemplate: 'offer_consent', waitFor: '60s' },
+    },
   });
   if (tenant.status !== 201) throw new Error(`could not create the demo tenant: ${JSON.stringify(tenant.body)}`);
   const api = client(opts.apiUrl, tenant.body.apiKey);
@@ -82,12 +88,18 @@ export async function runCampaign(opts: {
   }
 
   const messages: DemoMessage[] = [];
-  const send = async (label: string, to: string, template = 'festive_text') => {
+  const send = async (
+    label: string,
+    to: string,
+    template = 'festive_text',
+    parameters: object = { body: ['friend', '20%'] },
+  ) => {
     const r = await api('POST', '/v1/messages', {
       to: `+${to}`,
       template,
       language: 'en_US',
-      parameters: { body: ['friend', '20%'] },
+      parameters,
+      smartUtilityFallback: { enabled: true, consentParameters: { body: ['friend', 'your festive offer'] } },
       campaignId: 'diwali-demo',
       idempotencyKey: `demo-${label}-${to}`,
     });
@@ -115,15 +127,25 @@ export async function runCampaign(opts: {
   await send('not-on-whatsapp', CUSTOMERS.gita);
   await send('stopped-marketing', CUSTOMERS.hari);
 
+  say("▶ Smart Utility Fallback: Esha and Mohan have hit Meta's per-user marketing limit (131049)");
+  const offer = {
+    header: { type: 'image', link: 'https://cdn.example.com/festive.jpg' },
+    body: ['Esha', '20%'],
+    buttons: [
+      { index: 0, payload: 'SHOP_NOW' },
+      { index: 1, payload: 'NOT_INTERESTED' },
+    ],
+  };
+  await send('fallback-yes', CUSTOMERS.esha, 'festive_offer', offer);
+  await send('fallback-no', CUSTOMERS.mohan, 'festive_offer', { ...offer, body: ['Mohan', '20%'] });
+
   say('… waiting for every message to settle');
+  // Poll every unsettled message each round, so one slow message never hides the others.
   const deadline = Date.now() + 180_000;
-  for (const m of messages) {
-    while (Date.now() < deadline) {
-      const v = await api<MessageView>('GET', `/v1/messages/${m.id}`);
-      m.view = v.body;
-      if (FINAL.includes(v.body?.status)) break;
-      await sleep(300);
-    }
+  for (let open = messages; open.length > 0 && Date.now() < deadline;) {
+    for (const m of open) m.view = (await api<MessageView>('GET', `/v1/messages/${m.id}`)).body;
+    open = open.filter((m) => !FINAL.includes(m.view?.status ?? ''));
+    if (open.length) await sleep(500);
   }
   return { tenantId: tenant.body.id, apiKey: tenant.body.apiKey, messages };
 }

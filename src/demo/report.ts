@@ -10,7 +10,9 @@ export async function printReport(opts: {
 }): Promise<void> {
   const { say, outcome } = opts;
   say('\n── What happened ─────────────────────────────────────────────────────────────────────────────');
-  say(`${'wave'.padEnd(18)} ${'to'.padEnd(14)} ${'status'.padEnd(10)} ${'attempts'.padEnd(9)} delivered via / failure`);
+  say(
+    `${'wave'.padEnd(18)} ${'to'.padEnd(14)} ${'status'.padEnd(10)} ${'attempts'.padEnd(12)} ${'cost $'.padEnd(8)} delivered via / failure`,
+  );
   const counts = new Map<string, number>();
   let failovers = 0;
   for (const m of outcome.messages) {
@@ -23,15 +25,29 @@ export async function printReport(opts: {
       : v.failure
         ? `${v.failure.reason}${v.failure.code ? ` (${v.failure.code})` : ''}`
         : '';
-    // ✗ with a code: Meta refused it; a bare ✗: Lifeline's pre-send health check stopped it.
-    const tried = attempts.map((a) => (a.outcome === 'failed' ? `✗${a.errorCode ?? ''}` : '✓')).join(' ');
+    // ✓ template sent, c consent prompt, s session message; ✗code Meta refused it; a bare ✗ Lifeline's
+    // pre-send health check stopped it.
+    const mark = (a: { kind: string; outcome: string; errorCode: number | null }) =>
+      a.outcome === 'failed' ? `✗${a.errorCode ?? ''}` : a.kind === 'consent' ? 'c' : a.kind === 'session' ? 's' : '✓';
+    const tried = attempts.map(mark).join(' ');
+    const cost = (v.cost?.total ?? 0).toFixed(4);
     say(
-      `${m.label.padEnd(18)} ${String(v.to ?? '').padEnd(14)} ${String(v.status).padEnd(10)} ${tried.padEnd(9)} ${via}`,
+      `${m.label.padEnd(18)} ${String(v.to ?? '').padEnd(14)} ${String(v.status).padEnd(10)} ${tried.padEnd(12)} ${cost.padEnd(8)} ${via}`,
     );
   }
   say(
     `\n${outcome.messages.length} messages: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}; ` +
       `${failovers} switched combination automatically.`,
+  );
+
+  const summary = (await (
+    await fetch(`${opts.apiUrl}/v1/costs/summary?campaignId=diwali-demo`, {
+      headers: { authorization: `Bearer ${outcome.apiKey}` },
+    })
+  ).json()) as { totalCost: number; recoveredByFallback: number; costPerRecoveredMessage: number | null };
+  say(
+    `cost: $${summary.totalCost.toFixed(4)} in all; ${summary.recoveredByFallback} recovered by Smart Utility Fallback at ` +
+      `$${(summary.costPerRecoveredMessage ?? 0).toFixed(4)} each (default rate card; set yours in the tenant settings).`,
   );
 
   const health = await fetch(`${opts.apiUrl}/v1/health`, { headers: { authorization: `Bearer ${outcome.apiKey}` } });

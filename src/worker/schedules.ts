@@ -1,4 +1,5 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import type { RegistryRefreshInput, registryRefresh } from '../../workflows/registry-refresh';
 
 /** The one registry-refresh Schedule of a namespace: every worker ensures it at start, none owns it. */
@@ -6,8 +7,8 @@ export const REGISTRY_REFRESH_SCHEDULE_ID = 'lifeline-registry-refresh';
 
 export interface RegistryRefreshScheduleOptions {
   taskQueue: string;
-  /** Milliseconds between refreshes (`REGISTRY_REFRESH_INTERVAL`). */
-  interval: number;
+  /** Time between refreshes (`REGISTRY_REFRESH_INTERVAL`): milliseconds or a duration string such as '5 minutes'. */
+  interval: Duration;
   /** Defaults to `REGISTRY_REFRESH_SCHEDULE_ID`; tests pass their own. */
   scheduleId?: string;
   input?: RegistryRefreshInput;

@@ -124,6 +124,24 @@ describe('registry refresh: the registryRefresh workflow and its Schedule', () =
     assert.equal(w11.verdict, 'healthy');
   });
 
+  it("when one WABA's token has expired, then the others are refreshed and only that WABA turns stale", async () => {
+    await stack.control.expireToken(W21);
+    let result: RegistryRefreshResult;
+    try {
+      result = await refreshOnce();
+    } finally {
+      await stack.control.expireToken(W21, false);
+    }
+    assert.deepEqual([result.total, result.synced, result.failed], [3, 2, 1]);
+    assert.equal(result.outcomes[0]!.wabaId, W21, 'failures are listed first');
+    assert.equal(result.outcomes[0]!.httpStatus, 401);
+    const w21 = (await matrix(tenantB)).find((r) => r.id === W21)!;
+    assert.equal(w21.verdict, 'degraded');
+    assert.ok(w21.reasons.some((r) => r.code === 'stale'));
+    const tenantA = await matrix(stack.api);
+    for (const id of [W11, W12]) assert.equal(tenantA.find((r) => r.id === id)!.verdict, 'healthy', id);
+  });
+
   it('when a refresh runs, then no access token reaches its workflow history', async () => {
     const workflowId = unique();
     await stack.temporal.client.workflow.execute(registryRefresh, {

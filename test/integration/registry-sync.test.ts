@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { FESTIVE, registerWabas } from '../helpers/festive';
-import { startStack, TEST_APP_SECRET, type Stack } from '../helpers/stack';
+import { httpClient, waitFor } from '../helpers/http';
+import { startStack, TEST_ADMIN_KEY, TEST_APP_SECRET, type Stack } from '../helpers/stack';
 
 const [W11, W12] = FESTIVE.wabas as [string, string];
 const [P111, P112] = FESTIVE.phones[W11]! as [string, string, string];
@@ -190,4 +193,66 @@ describe('registry sync from Meta: registration, faults and outages seen through
     const again = await health();
     for (const id of [W11, P111, T_TEXT_11]) assert.equal(again(id).verdict, 'healthy', id);
   });
+
+  it('when the API process handles registrations, refusals and outages at trace level, then no token reaches its logs', async () => {
+    const tokens = [FESTIVE.token(W11), 'EAAG-refused-by-meta-0000'];
+    const api = await spawnApi(stack);
+    try {
+      const admin = httpClient(api.url, TEST_ADMIN_KEY);
+      const tenant = await admin('POST', '/v1/tenants', { name: 'logged tenant' });
+      assert.equal(tenant.status, 201, JSON.stringify(tenant.body));
+      const call = httpClient(api.url, tenant.body.apiKey);
+      assert.equal((await call('POST', '/v1/wabas', { id: W11, accessToken: tokens[0] })).status, 201);
+      assert.equal((await call('POST', '/v1/wabas', { id: W12, accessToken: tokens[1] })).status, 422);
+      await stack.control.setDown(true);
+      try {
+        assert.equal((await call('POST', `/v1/wabas/${W11}/sync`)).status, 503);
+      } finally {
+        await stack.control.setDown(false);
+      }
+    } finally {
+      await api.stop();
+    }
+    assert.match(api.output(), /API listening/, 'the log was captured');
+    for (const token of tokens) assert.ok(!api.output().includes(token), `${token} was logged`);
+  });
 });
+
+/** The real API entry point (`npm run api`) against this stack's database, Temporal and simulator, output captured. */
+async function spawnApi(stack: Stack) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const chunks: Buffer[] = [];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: stack.db.url,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      META_GRAPH_URL: stack.simUrl,
+      PORT: String(port),
+      ADMIN_API_KEY: TEST_ADMIN_KEY,
+      ENCRYPTION_KEY: 'b'.repeat(64),
+      META_APP_SECRET: TEST_APP_SECRET,
+      LOG_LEVEL: 'trace',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => chunks.push(c));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, 'the API to listen', 60_000);
+  return {
+    url,
+    output: () => Buffer.concat(chunks).toString('utf8'),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

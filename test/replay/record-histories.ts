@@ -10,6 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { FESTIVE, FINAL, optIn, registerWabas } from '../helpers/festive';
 import { waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
+import { SUF, sufMessage, sufScenario } from '../helpers/suf-scenario';
 
 const OUT = path.join(__dirname, '../fixtures/histories');
 const timing = { statusTimeout: '15s', noneBackoff: '200ms', maxWait: '1s', deadline: '60s' };
@@ -22,11 +23,20 @@ const body = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function record(name: string, setup: (stack: Stack) => Promise<Record<string, unknown>>): Promise<void> {
-  const stack = await startStack({ tenantSettings: { timing } });
+async function record(
+  name: string,
+  setup: (stack: Stack) => Promise<Record<string, unknown>>,
+  scenario?: unknown,
+): Promise<void> {
+  const stack = await startStack({ tenantSettings: { timing }, scenario });
   try {
-    await registerWabas(stack);
-    await optIn(stack, ASHA, FESTIVE.customers.gita);
+    if (scenario) {
+      await stack.api('POST', '/v1/wabas', { id: SUF.waba, accessToken: SUF.token });
+      await optIn(stack, SUF.yes(1), SUF.customers.no);
+    } else {
+      await registerWabas(stack);
+      await optIn(stack, ASHA, FESTIVE.customers.gita);
+    }
     const request = await setup(stack);
     const accepted = await stack.api('POST', '/v1/messages', request);
     const id = accepted.body.id as string;
@@ -65,6 +75,8 @@ async function main(): Promise<void> {
     await s.api('POST', `/v1/contacts/+${ASHA}/opt-out`, { source: 'test' });
     return body();
   });
+  await record('fallback-granted', async () => sufMessage('suf_text', SUF.yes(1)), sufScenario);
+  await record('fallback-declined', async () => sufMessage('suf_text', SUF.customers.no), sufScenario);
   process.exit(0);
 }
 

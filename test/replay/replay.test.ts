@@ -22,6 +22,8 @@ describe('messageDelivery replays its recorded histories (determinism)', () => {
     assert.deepEqual(fixtures.map((f) => f.name).sort(), [
       'delivered',
       'failover-waba-banned',
+      'fallback-declined',
+      'fallback-granted',
       'opted-out',
       'recipient-failed',
       'throttled-other-number',

@@ -53,6 +53,9 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
       await deps.messages.attemptStatus(route.attemptId, attempt!.status, { pricing: s.pricing });
     }
 
+    // `sent` decides nothing in the workflow (the send's response already told it Meta accepted the message):
+    // not signalling it saves a workflow task per message.
+    if (update.status === 'sent') return { done: true };
     try {
       await deps.temporal.workflow.getHandle(route.workflowId).signal(statusSignal, update);
     } catch (err) {

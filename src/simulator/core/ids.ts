@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Random } from './random';
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -11,6 +12,9 @@ export interface IdFactory {
 
 export function createIdFactory(random: Random): IdFactory {
   let seq = 0;
+  // Meta's wamids are unique forever; a seeded simulator restarted against the same Lifeline database must not
+  // mint the wamids of its previous run, so every instance mixes in a nonce the seed does not control.
+  const instance = randomBytes(4).toString('hex').toUpperCase();
   const hex = (n: number): string =>
     Array.from({ length: n }, () => Math.floor(random() * 16).toString(16))
       .join('')
@@ -18,7 +22,7 @@ export function createIdFactory(random: Random): IdFactory {
   return {
     wamid(waId, direction) {
       seq += 1;
-      const tail = seq.toString(16).toUpperCase().padStart(8, '0') + hex(10);
+      const tail = instance + seq.toString(16).toUpperCase().padStart(8, '0') + hex(10);
       const bytes = Buffer.concat([
         Buffer.from([0x1c, 0x18, waId.length]),
         Buffer.from(waId, 'ascii'),
