@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
 import type { Pool } from '../db/pool';
 import { createContactsRepo } from '../db/repositories/contacts';
 import { createEscalationsRepo } from '../db/repositories/escalations';
@@ -37,6 +38,17 @@ export interface AppDeps {
   metaAppSecret: string;
   webhookMaxBodyBytes: number;
   processor?: ProcessorOptions;
+}
+
+/** The configuration-derived part of the API's dependencies (everything but its clients). */
+export function appSettingsFromConfig(config: Config) {
+  return {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    adminApiKey: config.ADMIN_API_KEY,
+    webhookVerifyToken: config.WEBHOOK_VERIFY_TOKEN,
+    metaAppSecret: config.META_APP_SECRET,
+    webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+  };
 }
 
 /** Builds the API without listening; main.ts (or a test) listens and starts the webhook processor. */

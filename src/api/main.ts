@@ -3,9 +3,9 @@ import { loadConfigOrExit } from '../config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
-import { createMetaClient } from '../meta/client';
+import { metaClientFromConfig } from '../meta/client';
 import { createSecretBox } from '../secrets';
-import { createApp } from './app';
+import { appSettingsFromConfig, createApp } from './app';
 
 /** `npm run api`: the HTTP API and Meta's webhook endpoint, plus the webhook inbox processor. */
 async function main(): Promise<void> {
@@ -18,18 +18,10 @@ async function main(): Promise<void> {
   const { app, processor } = createApp({
     pool,
     temporal,
-    meta: createMetaClient({
-      graphUrl: config.META_GRAPH_URL,
-      apiVersion: config.META_API_VERSION,
-      timeoutMs: config.META_HTTP_TIMEOUT_MS,
-    }),
+    meta: metaClientFromConfig(config),
     secrets: createSecretBox(config.ENCRYPTION_KEY),
     log,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    adminApiKey: config.ADMIN_API_KEY,
-    webhookVerifyToken: config.WEBHOOK_VERIFY_TOKEN,
-    metaAppSecret: config.META_APP_SECRET,
-    webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+    ...appSettingsFromConfig(config),
   });
   processor.start();
   const server = app.listen(config.PORT, config.HOST, () => log.info({ port: config.PORT }, 'API listening'));

@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createApp } from '../api/app';
+import { appSettingsFromConfig, createApp } from '../api/app';
 import { loadConfigOrExit } from '../config';
 import { checkDatabaseReachable, ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
-import { createMetaClient } from '../meta/client';
+import { metaClientFromConfig } from '../meta/client';
 import { createSecretBox } from '../secrets';
 import { createSimulator } from '../simulator';
 import { SimulatorControl } from '../simulator/control-client';
@@ -70,11 +70,7 @@ async function main(): Promise<void> {
   const control = new SimulatorControl(simServer.url);
   say(`✔ Cloud API simulator at ${simServer.url} (scenario festive-campaign)`);
 
-  const meta = createMetaClient({
-    graphUrl: simServer.url,
-    apiVersion: config.META_API_VERSION,
-    timeoutMs: config.META_HTTP_TIMEOUT_MS,
-  });
+  const meta = metaClientFromConfig(config, simServer.url);
   const secrets = createSecretBox(config.ENCRYPTION_KEY);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await createLifelineWorker({
@@ -99,11 +95,7 @@ async function main(): Promise<void> {
     meta,
     secrets,
     log,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    adminApiKey: config.ADMIN_API_KEY,
-    webhookVerifyToken: config.WEBHOOK_VERIFY_TOKEN,
-    metaAppSecret: config.META_APP_SECRET,
-    webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+    ...appSettingsFromConfig(config),
   });
   processor.start();
   const server: Server = await new Promise((resolve) => {

@@ -9,10 +9,17 @@ export function consentPayloads(messageId: string): { yes: string; no: string } 
   return { yes: `${CONSENT_YES}:${messageId}`, no: `${CONSENT_NO}:${messageId}` };
 }
 
+/** A consent quick-reply payload parsed: the answer and the message it names. */
+export function parseConsentPayload(
+  payload: string | undefined,
+): { answer: 'yes' | 'no'; messageId: string } | undefined {
+  const m = payload ? /^CONSENT_(YES|NO):([0-9a-f-]{36})$/i.exec(payload.trim()) : null;
+  return m ? { answer: m[1]!.toUpperCase() === 'YES' ? 'yes' : 'no', messageId: m[2]!.toLowerCase() } : undefined;
+}
+
 /** The message a consent payload names, if it is one. */
 export function messageOfConsentPayload(payload: string | undefined): string | undefined {
-  const m = /^CONSENT_(?:YES|NO):(.+)$/.exec(payload ?? '');
-  return m?.[1];
+  return parseConsentPayload(payload)?.messageId;
 }
 
 const YES = new Set([
@@ -40,8 +47,8 @@ const NO = new Set(['no', 'n', 'no thanks', 'not now', 'nao', 'não', 'non', 'ne
  * answer. Anything else (a question, "agent") is not an answer and leaves the message waiting.
  */
 export function interpretConsent(reply: { payload?: string; text?: string }): 'yes' | 'no' | undefined {
-  if (reply.payload?.startsWith(`${CONSENT_YES}:`)) return 'yes';
-  if (reply.payload?.startsWith(`${CONSENT_NO}:`)) return 'no';
+  const ours = parseConsentPayload(reply.payload);
+  if (ours) return ours.answer;
   const said = (reply.text ?? reply.payload ?? '')
     .trim()
     .toLowerCase()

@@ -83,15 +83,3 @@ export function classifyText(
   if (forms.some((f) => lists.escalation.has(f))) return 'escalation';
   return undefined;
 }
-
-/** The consent prompt's quick-reply payloads: `CONSENT_YES:<messageId>` / `CONSENT_NO:<messageId>`. */
-export function parseConsentPayload(
-  payload: string | undefined,
-): { answer: 'yes' | 'no'; messageId: string } | undefined {
-  const m = payload ? /^CONSENT_(YES|NO):([0-9a-f-]{36})$/i.exec(payload.trim()) : null;
-  return m ? { answer: m[1]!.toUpperCase() === 'YES' ? 'yes' : 'no', messageId: m[2]!.toLowerCase() } : undefined;
-}
-
-export function consentPayload(answer: 'yes' | 'no', messageId: string): string {
-  return `CONSENT_${answer.toUpperCase()}:${messageId}`;
-}

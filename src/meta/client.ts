@@ -43,6 +43,14 @@ const TEMPLATE_FIELDS = 'id,name,language,category,status,components,quality_sco
 
 export type MetaClient = ReturnType<typeof createMetaClient>;
 
+/** The client as configured (META_GRAPH_URL, META_API_VERSION, META_HTTP_TIMEOUT_MS); optionally another base URL. */
+export function metaClientFromConfig(
+  config: { META_GRAPH_URL: string; META_API_VERSION: string; META_HTTP_TIMEOUT_MS: number },
+  graphUrl = config.META_GRAPH_URL,
+): MetaClient {
+  return createMetaClient({ graphUrl, apiVersion: config.META_API_VERSION, timeoutMs: config.META_HTTP_TIMEOUT_MS });
+}
+
 /** The one place that speaks Graph API. Points at graph.facebook.com in production, the simulator elsewhere. */
 export function createMetaClient(opts: MetaClientOptions) {
   const doFetch = opts.fetch ?? fetch;

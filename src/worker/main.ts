@@ -4,7 +4,7 @@ import { loadConfigOrExit } from '../config';
 import { createPool } from '../db/pool';
 import { migrate } from '../db/migrate';
 import { createLogger } from '../logger';
-import { createMetaClient } from '../meta/client';
+import { metaClientFromConfig } from '../meta/client';
 import { createSecretBox } from '../secrets';
 import { ensureRegistryRefreshSchedule } from './schedules';
 import { createLifelineWorker } from './worker';
@@ -23,11 +23,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: {
       pool,
-      meta: createMetaClient({
-        graphUrl: config.META_GRAPH_URL,
-        apiVersion: config.META_API_VERSION,
-        timeoutMs: config.META_HTTP_TIMEOUT_MS,
-      }),
+      meta: metaClientFromConfig(config),
       secrets: createSecretBox(config.ENCRYPTION_KEY),
     },
   });

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  classifyText,
-  consentPayload,
-  keywordLists,
-  normaliseKeyword,
-  parseConsentPayload,
-} from '../../src/domain/inbound-keywords';
+import { consentPayloads, parseConsentPayload } from '../../src/domain/consent';
+import { classifyText, keywordLists, normaliseKeyword } from '../../src/domain/inbound-keywords';
 import { extractEvents } from '../../src/meta/webhook-events';
 import { parseWebhookJson } from '../../src/meta/webhook-json';
 import { inboundMessageSchema, webhookEnvelopeSchema } from '../../src/meta/webhook-schemas';
@@ -162,7 +157,7 @@ describe('inbound keywords (pure)', () => {
 
   it('when a consent payload names a message, then it parses; anything else does not', () => {
     const id = '3f1c2f9e-8a64-4a2b-9c9e-1b2c3d4e5f60';
-    assert.deepEqual(parseConsentPayload(consentPayload('yes', id)), { answer: 'yes', messageId: id });
+    assert.deepEqual(parseConsentPayload(consentPayloads(id).yes), { answer: 'yes', messageId: id });
     assert.deepEqual(parseConsentPayload(`consent_no:${id.toUpperCase()}`), { answer: 'no', messageId: id });
     for (const p of [undefined, 'CONSENT_MAYBE:' + id, 'CONSENT_YES:not-a-uuid', 'YES']) {
       assert.equal(parseConsentPayload(p), undefined, String(p));

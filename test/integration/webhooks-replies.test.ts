@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { consentPayload } from '../../src/domain/inbound-keywords';
+import { consentPayloads } from '../../src/domain/consent';
 import { signWebhookBody } from '../../src/meta/webhook-signature';
 import { httpClient, waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
@@ -120,13 +120,13 @@ describe('inbound replies: human escalations and consent answers', () => {
       const plainWamid = (await plain.attempt())!.wamid!;
       await inbound({
         type: 'button',
-        button: { text: 'Yes', payload: consentPayload('yes', prompt.id) },
+        button: { text: 'Yes', payload: consentPayloads(prompt.id).yes },
         context: { from: '15550001111', id: promptWamid },
       });
       await inbound({ type: 'text', text: { body: 'Yes' }, context: { from: '15550001111', id: plainWamid } });
       await inbound({
         type: 'interactive',
-        interactive: { type: 'button_reply', button_reply: { id: consentPayload('no', byPayload.id), title: 'No' } },
+        interactive: { type: 'button_reply', button_reply: { id: consentPayloads(byPayload.id).no, title: 'No' } },
       });
       await drained(stack);
 
