@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { validateOutbound } from '../../src/simulator';
 import { buildSessionMessages } from '../../src/domain/session-builder';
 import type { TemplateSendParameters } from '../../src/domain/template-model';
 
@@ -280,6 +281,11 @@ void describe('session builder: property', () => {
         const r = buildSessionMessages({ template: { components }, parameters: params });
         assert.ok(r.ok, JSON.stringify(r));
         for (const m of r.messages) assert.deepEqual(checkSessionLimits(m), [], JSON.stringify(m));
+        // And the simulator's own implementation of Meta's rules (written independently) accepts every payload.
+        for (const m of r.messages) {
+          const verdict = validateOutbound({ ...m, to: '447700900001' }, { windowOpen: true });
+          assert.ok(verdict.ok, `${JSON.stringify(verdict)} for ${JSON.stringify(m)}`);
+        }
 
         const media = ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(t.header);
         const qr = t.quickReplies.length;

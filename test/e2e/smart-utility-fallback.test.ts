@@ -196,3 +196,47 @@ describe('Smart Utility Fallback: cost ledger', () => {
     }
   });
 });
+
+describe('Smart Utility Fallback: when not to ask', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({
+      scenario: sufScenario,
+      tenantSettings: { smartUtilityFallback: { maxPromptsPerContact: 1, promptPeriod: '7d' } },
+    });
+    assert.equal((await stack.api('POST', '/v1/wabas', { id: SUF.waba, accessToken: SUF.token })).status, 201);
+    for (const waId of [SUF.customers.no, SUF.customers.silent]) {
+      await stack.api('POST', `/v1/contacts/+${waId}/opt-in`, { source: 'test' });
+    }
+  });
+  after(() => stack.stop());
+
+  it('when a contact declined this campaign or reached the prompt cap, then they are not asked again', async () => {
+    const to = SUF.customers.no;
+    const first = await sendAndSettle(stack, sufMessage('suf_text', to, { campaignId: 'spring' }), 60_000);
+    assert.equal(first.status, 'declined');
+    const sameCampaign = await sendAndSettle(stack, sufMessage('suf_text', to, { campaignId: 'spring' }), 60_000);
+    assert.deepEqual(sameCampaign.failure, { reason: 'declined_this_campaign', code: 131049 });
+    const otherCampaign = await sendAndSettle(stack, sufMessage('suf_cta', to, { campaignId: 'summer' }), 60_000);
+    assert.deepEqual(otherCampaign.failure, { reason: 'consent_prompt_cap', code: 131049 });
+    const prompts = (await stack.control.inbox(to)).filter((m) => m.templateName === 'offer_consent');
+    assert.equal(prompts.length, 1, 'one prompt in all');
+  });
+
+  it('when Meta re-categorises the consent template as MARKETING, then it is no longer used and the message says why', async () => {
+    await stack.control.setTemplateCategory('400000000799', 'MARKETING');
+    await waitFor(async () => {
+      const t = (await stack.api('GET', '/v1/templates')).body.data.find(
+        (x: { id: string }) => x.id === '400000000799',
+      );
+      return t?.category === 'MARKETING';
+    }, 'the registry to learn the new category');
+    const view = await sendAndSettle(stack, sufMessage('suf_text', SUF.customers.silent), 60_000);
+    assert.deepEqual(view.failure, { reason: 'no_utility_consent_template', code: 131049 });
+    assert.equal(
+      (await stack.control.inbox(SUF.customers.silent)).length,
+      0,
+      'no "utility" prompt that is really marketing',
+    );
+  });
+});
