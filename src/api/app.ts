@@ -18,6 +18,7 @@ import type { ProcessorOptions, WebhookProcessor } from '../services/webhooks/pr
 import { requireTenant } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { createMetrics } from './metrics';
+import { openApiDocument } from './openapi';
 import { contactsRouter } from './routes/contacts';
 import { costsRouter } from './routes/costs';
 import { escalationsRouter } from './routes/escalations';
@@ -78,6 +79,10 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
   app.get('/readyz', async (_req, res) => {
     await deps.pool.query('SELECT 1');
     res.json({ ok: true });
+  });
+  const openapi = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

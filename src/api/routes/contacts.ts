@@ -11,8 +11,10 @@ const waIdParams = z.object({
     .regex(/^\+?[1-9]\d{6,14}$/, 'must be a phone number in international format')
     .transform((s) => s.replace(/^\+/, '')),
 });
-const optInBody = z.object({ source: z.string().min(1).max(200), proof: z.string().max(2000).optional() }).strict();
-const optOutBody = z.object({ source: z.string().min(1).max(200).default('api') }).strict();
+export const optInBody = z
+  .object({ source: z.string().min(1).max(200), proof: z.string().max(2000).optional() })
+  .strict();
+export const optOutBody = z.object({ source: z.string().min(1).max(200).default('api') }).strict();
 
 /** Consent: opt-in before business-initiated messages; opt-out is brand-wide and immediate. */
 export function contactsRouter(deps: { contacts: ContactsRepo }): Router {

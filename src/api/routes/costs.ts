@@ -6,7 +6,7 @@ import { readTenantSettings } from '../../domain/tenant-settings';
 import { tenantOf } from '../auth';
 import { parse } from '../validate';
 
-const summaryQuery = z
+export const summaryQuery = z
   .object({ campaignId: z.string().min(1).max(200).optional(), since: z.iso.datetime({ offset: true }).optional() })
   .strict();
 

@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics';
 import { messageIdParams, sendMessageBodySchema } from '../schemas/messages';
 import { parse } from '../validate';
 
-const cancelBody = z.object({ reason: z.string().min(1).max(500).default('cancelled by API') }).strict();
+export const cancelBody = z.object({ reason: z.string().min(1).max(500).default('cancelled by API') }).strict();
 
 export function messageView(
   rateCard: RateCard | undefined,

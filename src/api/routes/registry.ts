@@ -10,16 +10,16 @@ import { HttpError, notFound } from '../errors';
 import { parse } from '../validate';
 
 const graphId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a Meta object id');
-const registerWabaBody = z
+export const registerWabaBody = z
   .object({ id: graphId, name: z.string().min(1).max(200).optional(), accessToken: z.string().min(8).max(4096) })
   .strict();
 const idParams = z.object({ id: graphId });
-const phonePatchBody = z
+export const phonePatchBody = z
   .object({ enabled: z.boolean().optional(), priority: z.number().int().min(-1000).max(1000).optional() })
   .strict()
   .refine((b) => b.enabled !== undefined || b.priority !== undefined, 'give enabled and/or priority');
 const groupParams = z.object({ key: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name-like key') });
-const groupBody = z
+export const groupBody = z
   .object({
     members: z
       .array(

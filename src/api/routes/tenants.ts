@@ -5,7 +5,7 @@ import { tenantSettingsSchema } from '../../domain/tenant-settings';
 import { requireAdmin } from '../auth';
 import { parse } from '../validate';
 
-const createTenantBody = z
+export const createTenantBody = z
   .object({ name: z.string().min(1).max(200), settings: tenantSettingsSchema.optional() })
   .strict();
 
