@@ -98,10 +98,18 @@ async function main(): Promise<void> {
       [WABAS[0]],
     );
     const { webhook, last_send } = timing.rows[0] as { webhook: Date | null; last_send: Date | null };
-    const reactionMs = webhook && last_send ? last_send.getTime() - webhook.getTime() : NaN;
+    const gated = await stack.db.pool.query(
+      `SELECT count(*)::int AS n FROM message_attempts a JOIN messages m ON m.id = a.message_id
+        WHERE m.campaign_id = 'bench-2' AND a.waba_id = $1 AND a.error->>'reason' = 'unhealthy_before_send'`,
+      [WABAS[0]],
+    );
+    const delta = webhook && last_send ? last_send.getTime() - webhook.getTime() : NaN;
     console.log(
-      `failover: ${reaction.ok}/${second} delivered; webhook accepted → last send through the banned WABA: ` +
-        `${Number.isNaN(reactionMs) ? 'n/a' : `${Math.max(0, reactionMs)} ms`}${reactionMs < 0 ? ' (no send after the webhook)' : ''}`,
+      `failover: ${reaction.ok}/${second} delivered; last send through the banned WABA ` +
+        (Number.isNaN(delta)
+          ? 'n/a'
+          : `${Math.abs(delta)} ms ${delta >= 0 ? 'after' : 'before'} its ban webhook was accepted`) +
+        `; ${gated.rows[0].n} sends stopped by the pre-send health check`,
     );
   } finally {
     await stack.stop();

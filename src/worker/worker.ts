@@ -40,7 +40,7 @@ export async function createLifelineWorker(opts: LifelineWorkerOptions): Promise
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
-    maxCachedWorkflows: opts.maxCachedWorkflows ?? 500,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? 2000,
     // A nondeterminism error fails the execution instead of retrying its task forever, so it surfaces.
     workflowFailureErrorTypes: { '*': ['NondeterminismError'] },
   });
