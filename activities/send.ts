@@ -52,6 +52,12 @@ export function throwClassified(err: unknown): never {
   });
 }
 
+/** A resource the registry no longer has: classified, so the workflow excludes it and re-resolves. */
+function notRegistered(resource: 'waba' | 'phone' | 'template', message: string): ApplicationFailure {
+  const failure: FailureClass = { kind: 'resource', resource, reason: 'not_registered' };
+  return ApplicationFailure.create({ type: MetaResourceError, message, nonRetryable: true, details: [failure] });
+}
+
 interface AttemptInput {
   tenantId: string;
   messageId: string;
@@ -64,7 +70,7 @@ interface AttemptInput {
 export function createSendActivities(deps: SendDeps) {
   async function tokenFor(tenantId: string, wabaId: string): Promise<string> {
     const sealed = await deps.registry.wabaToken(tenantId, wabaId);
-    if (!sealed) throw ApplicationFailure.nonRetryable(`WABA ${wabaId} is not registered`, 'MetaAuthError');
+    if (!sealed) throw notRegistered('waba', `WABA ${wabaId} is not registered`);
     return deps.secrets.open(sealed);
   }
 
@@ -135,7 +141,7 @@ export function createSendActivities(deps: SendDeps) {
       const c = input.combination;
       return sendAttempt(input, { ...c, kind: input.kind ?? 'template' }, async () => {
         const template = await deps.registry.template(input.tenantId, c.templateId);
-        if (!template) throw ApplicationFailure.nonRetryable(`template ${c.templateId} is gone`, 'MetaResourceError');
+        if (!template) throw notRegistered('template', `template ${c.templateId} is gone`);
         return buildTemplateMessage(template, input.parameters);
       });
     },
@@ -146,11 +152,7 @@ export function createSendActivities(deps: SendDeps) {
     ): Promise<{ wamid: string; wabaId: string }> {
       const { index } = await deps.cache.get(input.tenantId);
       const phone = index.phones.get(input.phoneNumberId)?.phone;
-      if (!phone)
-        throw ApplicationFailure.nonRetryable(
-          `phone number ${input.phoneNumberId} is not registered`,
-          MetaResourceError,
-        );
+      if (!phone) throw notRegistered('phone', `phone number ${input.phoneNumberId} is not registered`);
       const sent = await sendAttempt(
         input,
         { kind: 'session', wabaId: phone.wabaId, phoneNumberId: phone.id },

@@ -21,13 +21,15 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
   const deadline = workflowInfo().startTime.getTime() + input.timing.deadlineMs;
   let backoff = input.timing.noneBackoffMs;
   let transientRetries = 0;
+  let resolutions = 0;
 
   for (let seq = 1; seq <= input.maxAttempts;) {
     if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
     const delivered = deliveredAttempt(state.attempts);
     if (delivered) return run.deliver(delivered);
 
-    const resolved = await local.resolveCombination({ ...input, exclude, step: seq });
+    resolutions += 1;
+    const resolved = await local.resolveCombination({ ...input, exclude, step: resolutions });
     if (resolved.outcome === 'none') {
       // Only a wait is worth a status of its own: resolving itself takes milliseconds.
       if (state.status !== 'resolving') await run.setStatus('resolving');
@@ -49,7 +51,7 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     state.attempts.push(attempt);
     seq += 1;
     state.status = 'sending'; // visible to the live query; the ledger shows the attempt row itself
-    const failure = await run.sendAttempt(attempt, () =>
+    const sendIt = () =>
       send.sendTemplate({
         ...run.ctx,
         workflowId: run.workflowId(),
@@ -58,16 +60,18 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
         combination,
         recipient: input.recipient,
         parameters: input.parameters,
-      }),
-    );
-    if (failure?.kind === 'transient' && transientRetries < input.maxAttempts) {
-      // Outcome unknown (Meta may have accepted it): retry the *same* attempt id, which the activity deduplicates.
+      });
+    let failure = await run.sendAttempt(attempt, sendIt);
+    // Outcome unknown (Meta may have accepted it): retry the *same* attempt — same id, same combination — which
+    // the activity deduplicates; its pre-send health check still turns it away from a resource gone bad.
+    while (failure?.kind === 'transient' && transientRetries < input.maxAttempts) {
       transientRetries += 1;
-      state.attempts.pop();
-      seq -= 1;
-      await run.waitUntil(() => false, failure.retryAfterMs ?? input.timing.noneBackoffMs);
-      continue;
+      await run.waitUntil(() => deliveredAttempt(state.attempts) !== undefined, failure.retryAfterMs ?? backoff);
+      if (run.cancelled() || deliveredAttempt(state.attempts)) break;
+      attempt.status = 'sending';
+      failure = await run.sendAttempt(attempt, sendIt);
     }
+    if (run.cancelled() || deliveredAttempt(state.attempts)) continue;
     if (failure) {
       const next = await react(run, failure, combination);
       if (next) return next;

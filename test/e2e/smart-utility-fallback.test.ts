@@ -215,6 +215,8 @@ describe('Smart Utility Fallback: when not to ask', () => {
     const to = SUF.customers.no;
     const first = await sendAndSettle(stack, sufMessage('suf_text', to, { campaignId: 'spring' }), 60_000);
     assert.equal(first.status, 'declined');
+    // Her "No" opened a 24 h service window in which Meta would deliver marketing directly: let it close.
+    await stack.control.advanceClock(25 * 3_600_000);
     const sameCampaign = await sendAndSettle(stack, sufMessage('suf_text', to, { campaignId: 'spring' }), 60_000);
     assert.deepEqual(sameCampaign.failure, { reason: 'declined_this_campaign', code: 131049 });
     const otherCampaign = await sendAndSettle(stack, sufMessage('suf_cta', to, { campaignId: 'summer' }), 60_000);

@@ -37,10 +37,14 @@ describe('webhook statuses: out of order, duplicated, ahead of their wamid', () 
     const wamid = view.attempts[0].wamid as string;
 
     // The simulator really sent them out of order, each twice.
-    const statuses = (await stack.control.webhooks({ field: 'messages' }))
-      .flatMap((w) => (w.payload.entry[0]!.changes[0]!.value as any).statuses ?? [])
-      .filter((s: { id: string }) => s.id === wamid)
-      .map((s: { status: string }) => s.status);
+    // (The message can read as delivered before the late `sent`s have even been emitted: wait for all four.)
+    const statuses = await waitFor(async () => {
+      const seen = (await stack.control.webhooks({ field: 'messages' }))
+        .flatMap((w) => (w.payload.entry[0]!.changes[0]!.value as any).statuses ?? [])
+        .filter((s: { id: string }) => s.id === wamid)
+        .map((s: { status: string }) => s.status);
+      return seen.length >= 4 ? seen : undefined;
+    }, 'the four status webhooks');
     assert.deepEqual(statuses, ['delivered', 'delivered', 'sent', 'sent']);
 
     // Every late `sent` is in and processed: the status stays delivered, on the message and on its attempt.

@@ -69,13 +69,23 @@ export function startRun(input: MessageDeliveryInput) {
     const { next, changed } = foldStatus(previous?.status, update.status);
     if (!changed) return; // duplicate or older status: never move backwards
     statuses.set(update.wamid, { ...update, status: next as StatusUpdate['status'] });
-    const attempt = state.attempts.find((a) => a.wamid === update.wamid);
-    if (attempt) attempt.status = next as AttemptView['status'];
+    // By wamid, or by our attempt id (biz_opaque_callback_data) for an attempt whose send response never came
+    // back: its late delivery must be recognised, or a failover would send the content a second time.
+    const attempt = state.attempts.find(
+      (a) => a.wamid === update.wamid || (update.attemptId !== undefined && a.attemptId === update.attemptId),
+    );
+    if (attempt) {
+      attempt.wamid ??= update.wamid;
+      attempt.status = next as AttemptView['status'];
+    }
   });
   setHandler(cancelSignal, ({ reason }) => {
     cancelReason ??= reason;
   });
-  setHandler(replySignal, (reply: InboundReply) => {
+  // A reply can arrive in the same activation as the prompt's send result, before the workflow has recorded the
+  // prompt: keep it and judge it once the prompt is known, instead of dropping a customer's "Yes".
+  const earlyReplies: InboundReply[] = [];
+  function judgeReply(reply: InboundReply): void {
     const consent = state.consent;
     if (consent?.status !== 'asked') return;
     // Only a reply to *this* prompt counts: quoted (context.id) or carrying this message's payload.
@@ -96,6 +106,10 @@ export function startRun(input: MessageDeliveryInput) {
       phoneNumberId: reply.phoneNumberId,
       at: reply.timestamp,
     };
+  }
+  setHandler(replySignal, (reply: InboundReply) => {
+    if (state.consent === undefined) earlyReplies.push(reply);
+    else judgeReply(reply);
   });
   setHandler(stateQuery, () => state);
 
@@ -149,13 +163,19 @@ export function startRun(input: MessageDeliveryInput) {
         attempt.status = statuses.get(sent.wamid)?.status ?? 'accepted';
         return undefined;
       } catch (err) {
-        attempt.status = 'failed';
+        // A delivery reported by attempt id (the response was lost) wins over the error that lost it.
+        if (attempt.status !== 'delivered' && attempt.status !== 'read') attempt.status = 'failed';
         const cls = failureClassOf(err);
         attempt.errorCode = cls.code;
         return cls;
       }
     },
     workflowId: () => workflowInfo().workflowId,
+    /** Records the consent prompt as asked, then judges any reply that arrived before it was recorded. */
+    consentAsked(wamid: string | undefined, phoneNumberId: string) {
+      state.consent = { status: 'asked', wamid, phoneNumberId };
+      for (const reply of earlyReplies.splice(0)) judgeReply(reply);
+    },
     /** Ends the message as delivered (or read) through this attempt, and makes its number the sticky sender. */
     async deliver(attempt: AttemptView): Promise<MessageDeliveryResult> {
       const c = attempt.combination as { wabaId?: string; phoneNumberId: string; templateId?: string };
@@ -188,8 +208,19 @@ export function deliveredAttempt(attempts: AttemptView[]): AttemptView | undefin
   return attempts.find((a) => a.kind !== 'consent' && (a.status === 'delivered' || a.status === 'read'));
 }
 
+/** Failure types thrown without a classification (our own checks), as the class the workflow reacts to. */
+const KIND_OF_TYPE: Record<string, FailureClass['kind']> = {
+  MetaAuthError: 'auth',
+  MetaRecipientError: 'recipient',
+  MetaRequestError: 'request',
+};
+
 function failureClassOf(err: unknown): FailureClass {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as FailureClass;
-  return { kind: 'transient', reason: cause instanceof Error ? cause.message : 'unknown send failure' };
+  const kind = cause instanceof ApplicationFailure && cause.type ? KIND_OF_TYPE[cause.type] : undefined;
+  const reason = cause instanceof Error ? cause.message : 'unknown send failure';
+  return kind
+    ? { kind, reason, ...(kind === 'auth' ? { resource: 'waba' as const } : {}) }
+    : { kind: 'transient', reason };
 }

@@ -26,6 +26,7 @@ export async function smartUtilityFallback(
     parameters: input.parameters,
   });
   if (!plan.allowed) return run.fail(plan.reason, failure.code);
+  if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
   await run.note('fallback_started', {
     trigger: failure.code,
     scenario: plan.scenario,
@@ -72,7 +73,7 @@ export async function smartUtilityFallback(
     }),
   );
   if (promptFailure) return run.fail('consent_prompt_failed', promptFailure.code);
-  state.consent = { status: 'asked', wamid: prompt.wamid, phoneNumberId: resolved.combination.phoneNumberId };
+  run.consentAsked(prompt.wamid, resolved.combination.phoneNumberId);
   const consentLedger = { ...ctx, recipient: input.recipient, campaignId: input.campaignId };
   await local.recordConsent({ ...consentLedger, attemptId: prompt.attemptId, outcome: 'asked' });
   await run.setStatus('awaiting_consent', {
@@ -82,9 +83,9 @@ export async function smartUtilityFallback(
 
   // 2. The durable wait: an answer to *this* prompt, a cancellation (STOP), the timeout, or the original template
   //    turning out delivered after all (a late delivery must not be followed by a second copy).
-  const consent = state.consent;
+  const consent = state.consent!;
   const answered = await run.waitUntil(
-    () => consent.status !== 'asked' || deliveredAttempt(state.attempts) !== undefined,
+    () => consent.status !== 'asked' || prompt.status === 'failed' || deliveredAttempt(state.attempts) !== undefined,
     suf.waitForMs,
   );
   const late = deliveredAttempt(state.attempts);
@@ -95,6 +96,11 @@ export async function smartUtilityFallback(
   if (run.cancelled() && consent.status === 'asked') {
     await local.recordConsent({ ...consentLedger, outcome: 'cancelled' });
     return run.finish('cancelled', { reason: run.cancelled() });
+  }
+  if (prompt.status === 'failed' && consent.status === 'asked') {
+    // Meta accepted the prompt but could not deliver it: nobody will answer.
+    await local.recordConsent({ ...consentLedger, outcome: 'cancelled' });
+    return run.fail('consent_prompt_failed', statusCodeOf(run, prompt));
   }
   if (!answered) {
     consent.status = 'expired';
@@ -113,6 +119,8 @@ export async function smartUtilityFallback(
   let last: AttemptView | undefined;
   for (const [i, payload] of plan.messages.entries()) {
     if (i > 0) await sleep(plan.minSpacingMs); // the pair rate: about one message per 6 s to one person
+    // A STOP between the answer and a session message binds at once (opt-out is honoured immediately).
+    if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled(), sessionMessagesSent: i });
     const attempt: AttemptView = {
       attemptId: `${input.messageId}:s${i + 1}`,
       kind: 'session',
@@ -142,6 +150,12 @@ export async function smartUtilityFallback(
   });
   const settled = await run.waitUntil(() => isFinal(last!.status), input.timing.statusTimeoutMs);
   if (last!.status === 'delivered' || last!.status === 'read') return run.deliver(last!);
+  if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
   if (!settled) return run.finish('sent', { note: 'no delivery status for the session message before the timeout' });
   return run.fail('session_failed', last!.errorCode);
+}
+
+/** The error code Meta gave an attempt's asynchronous failure, if any. */
+function statusCodeOf(run: Run, attempt: AttemptView): number | undefined {
+  return run.statuses.get(attempt.wamid ?? '')?.failure?.code ?? attempt.errorCode;
 }

@@ -246,7 +246,8 @@ export function createMessagesRepo(pool: Pool) {
                 delivered_via = COALESCE(m.delivered_via, jsonb_build_object('wabaId', a.waba_id, 'phoneNumberId', a.phone_number_id,
                   'templateId', a.template_id, 'kind', CASE WHEN a.kind = 'session' THEN 'session' ELSE 'template' END))
            FROM message_attempts a
-          WHERE m.tenant_id = $1 AND m.id = $2 AND a.id = $3 AND (m.status = 'sent' OR (m.status = 'delivered' AND $4 = 'read'))`,
+          WHERE m.tenant_id = $1 AND m.id = $2 AND a.id = $3 AND a.kind <> 'consent'
+            AND (m.status = 'sent' OR (m.status = 'delivered' AND $4 = 'read'))`,
         [tenantId, messageId, attemptId, status],
       );
     },

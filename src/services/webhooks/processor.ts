@@ -42,12 +42,16 @@ export function createWebhookProcessor(
       return;
     }
     const pending: string[] = [];
+    // An event that cannot apply yet (an unknown wamid) is given up after maxAttempts; a handler that *threw*
+    // (Temporal or PostgreSQL unavailable) is retried for as long as it takes: an outage must not drop events.
+    let failedOnError = false;
     for (const event of extractEvents(envelope.data)) {
       if (await deps.inbox.seen(event.key)) continue;
       let outcome: HandlerOutcome;
       try {
         outcome = await deps.handle(event);
       } catch (err) {
+        failedOnError = true;
         outcome = { done: false, retry: (err as Error).message };
       }
       if (outcome.done) {
@@ -57,7 +61,7 @@ export function createWebhookProcessor(
     }
     if (pending.length === 0) {
       await deps.inbox.markProcessed(row.id);
-    } else if (row.attempts + 1 >= maxAttempts) {
+    } else if (row.attempts + 1 >= maxAttempts && !failedOnError) {
       deps.log.warn({ inboxId: row.id, pending }, 'webhook events given up after retries');
       await deps.inbox.markProcessed(row.id, `gave up: ${pending.join('; ')}`);
     } else {

@@ -60,10 +60,11 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
       await deps.temporal.workflow.getHandle(route.workflowId).signal(statusSignal, update);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      // The workflow has finished (e.g. it stopped waiting): a late success still reaches the read model.
-      if (update.status === 'delivered' || update.status === 'read') {
-        await deps.messages.lateSuccess(route.tenantId, route.messageId, route.attemptId, update.status);
-      }
+    }
+    // A success the workflow no longer waits for (it ended, or is writing its final `sent`) still reaches the
+    // read model; lateSuccess moves only a message that is still `sent` (or `delivered` → `read`).
+    if (update.status === 'delivered' || update.status === 'read') {
+      await deps.messages.lateSuccess(route.tenantId, route.messageId, route.attemptId, update.status);
     }
     return { done: true };
   };

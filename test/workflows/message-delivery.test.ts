@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/activity';
+import { Worker } from '@temporalio/worker';
+import type { createActivities } from '../../activities';
+import { replySignal, statusSignal, type Combination, type MessageDeliveryInput } from '../../workflows/definitions';
+import { connectTemporal, uniqueTaskQueue, workflowBundle, type TestTemporal } from '../helpers/temporal';
+
+/**
+ * Workflow-level tests with stub activities, for races the end-to-end tests cannot force: a signal that lands in
+ * the same activation as the activity result it depends on.
+ */
+type Activities = ReturnType<typeof createActivities>;
+
+const combination: Combination = {
+  wabaId: 'W1',
+  phoneNumberId: 'P1',
+  templateId: 'T1',
+  templateName: 'offer',
+  language: 'en',
+  portfolioId: 'B1',
+};
+
+const input = (messageId: string, suf = false): MessageDeliveryInput => ({
+  tenantId: 't',
+  messageId,
+  recipient: '447700900123',
+  templateKey: 'offer',
+  language: 'en',
+  timing: { statusTimeoutMs: 10_000, deadlineMs: 60_000, noneBackoffMs: 100, maxWaitMs: 500 },
+  maxAttempts: 4,
+  ...(suf
+    ? {
+        smartUtilityFallback: {
+          enabled: true,
+          consentTemplate: 'consent',
+          waitForMs: 10_000,
+          recoverableCodes: [131049],
+        },
+      }
+    : {}),
+});
+
+function stubs(overrides: Partial<Activities>, calls: string[]): Partial<Activities> {
+  const note = (name: string) => calls.push(name);
+  return {
+    recordProgress: async () => undefined,
+    markAttemptFailed: async () => undefined,
+    recordDelivered: async () => undefined,
+    reportResourceFault: async () => undefined,
+    checkConsent: async () => ({ allowed: true as const }),
+    resolveCombination: async (i) => {
+      note(`resolve:${i.templateKey}`);
+      return {
+        outcome: 'resolved',
+        combination: { ...combination, templateName: i.templateKey },
+        category: 'MARKETING',
+      };
+    },
+    ...overrides,
+  } as Partial<Activities>;
+}
+
+describe('messageDelivery races (stub activities, real Temporal server)', () => {
+  let temporal: TestTemporal;
+  before(async () => {
+    temporal = await connectTemporal();
+  });
+  after(() => temporal.close());
+
+  async function run(messageId: string, activities: Partial<Activities>, suf = false) {
+    const taskQueue = uniqueTaskQueue('wf');
+    const worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+    return worker.runUntil(
+      temporal.client.workflow.execute('messageDelivery', {
+        taskQueue,
+        workflowId: `wf-test-${messageId}`,
+        args: [input(messageId, suf)],
+      }),
+    );
+  }
+
+  it('when the customer answers the consent prompt before the workflow recorded it, then the answer still counts', async () => {
+    const messageId = '00000000-0000-4000-8000-000000000001';
+    const calls: string[] = [];
+    const result = await run(
+      messageId,
+      stubs(
+        {
+          sendTemplate: async (i) => {
+            calls.push(`send:${i.kind ?? 'template'}`);
+            if ((i.kind ?? 'template') === 'template') {
+              throw ApplicationFailure.create({
+                type: 'MetaMarketingLimitError',
+                nonRetryable: true,
+                details: [{ kind: 'marketing_limit', code: 131049, reason: 'marketing_limit' }],
+              });
+            }
+            // The "Yes" reaches the workflow before this activity's result does.
+            await temporal.client.workflow.getHandle(`wf-test-${messageId}`).signal(replySignal, {
+              wamid: 'wamid.IN1',
+              from: '447700900123',
+              phoneNumberId: 'P1',
+              contextWamid: 'wamid.PROMPT',
+              kind: 'button',
+              payload: `CONSENT_YES:${messageId}`,
+              timestamp: new Date().toISOString(),
+            });
+            return { wamid: 'wamid.PROMPT' };
+          },
+          prepareFallback: async () => ({
+            allowed: true,
+            messages: [{ type: 'text', text: { body: 'hi' } }],
+            scenario: 1,
+            minSpacingMs: 0,
+          }),
+          recordConsent: async () => undefined,
+          sendSession: async () => {
+            calls.push('send:session');
+            await temporal.client.workflow
+              .getHandle(`wf-test-${messageId}`)
+              .signal(statusSignal, { wamid: 'wamid.S1', status: 'delivered', timestamp: new Date().toISOString() });
+            return { wamid: 'wamid.S1', wabaId: 'W1' };
+          },
+        },
+        calls,
+      ),
+      true,
+    );
+    assert.equal(result.status, 'delivered');
+    assert.equal(result.deliveredVia?.kind, 'session');
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('send:')),
+      ['send:template', 'send:consent', 'send:session'],
+    );
+  });
+
+  it('when a send fails with an unknown outcome but its delivery is reported by attempt id, then no second copy is sent', async () => {
+    const messageId = '00000000-0000-4000-8000-000000000002';
+    const calls: string[] = [];
+    const result = await run(
+      messageId,
+      stubs(
+        {
+          sendTemplate: async (i) => {
+            calls.push('send');
+            // Meta accepted it, the response was lost; the status webhook found the attempt by its id.
+            await temporal.client.workflow.getHandle(`wf-test-${messageId}`).signal(statusSignal, {
+              wamid: 'wamid.LOST',
+              attemptId: i.attemptId,
+              status: 'delivered',
+              timestamp: new Date().toISOString(),
+            });
+            throw ApplicationFailure.create({
+              type: 'MetaTransientError',
+              nonRetryable: true,
+              details: [{ kind: 'transient', reason: 'timeout' }],
+            });
+          },
+        },
+        calls,
+      ),
+    );
+    assert.equal(result.status, 'delivered');
+    assert.deepEqual(calls, ['resolve:offer', 'send'], 'one resolution, one send');
+  });
+});
