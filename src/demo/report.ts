@@ -19,7 +19,7 @@ export async function printReport(opts: {
     const v = m.view ?? { status: 'unknown', to: '' };
     counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
     const attempts = v.attempts ?? [];
-    if (attempts.length > 1) failovers += 1;
+    if (attempts.filter((a) => a.kind === 'template').length > 1) failovers += 1;
     const via = v.deliveredVia
       ? `WABA ${v.deliveredVia.wabaId} · number ${v.deliveredVia.phoneNumberId} · ${v.deliveredVia.kind}`
       : v.failure
