@@ -7,6 +7,7 @@ import { createTenantsRepo } from '../src/db/repositories/tenants';
 import { createUsageRepo } from '../src/db/repositories/usage';
 import type { MetaClient } from '../src/meta/client';
 import type { SecretBox } from '../src/secrets';
+import { createCircuitBreaker } from '../src/services/circuit-breaker';
 import { createHealthUpdates } from '../src/services/health-updates';
 import { createRegistryCache } from '../src/services/registry-cache';
 import { createRegistrySync } from '../src/services/registry-sync';
@@ -34,8 +35,16 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createMessageActivities({ messages, contacts, tenants }),
     ...createFallbackActivities({ registry, tenants, consent: createConsentRepo(deps.pool) }),
-    ...createRegistryActivities({ registry, usage, contacts, messages, health, cache }),
-    ...createSendActivities({ messages, registry, usage, cache, meta: deps.meta, secrets: deps.secrets }),
-    ...createRegistrySyncActivities({ sync: createRegistrySync({ ...deps, registry }) }),
+    ...createRegistryActivities({ registry, usage, contacts, messages, cache }),
+    ...createSendActivities({
+      messages,
+      registry,
+      usage,
+      cache,
+      breaker: createCircuitBreaker(health),
+      meta: deps.meta,
+      secrets: deps.secrets,
+    }),
+    ...createRegistrySyncActivities({ sync: createRegistrySync({ ...deps, registry }), usage }),
   };
 }

@@ -1,9 +1,11 @@
 import { Context } from '@temporalio/activity';
+import type { UsageRepo } from '../src/db/repositories/usage';
 import type { RegistrySync } from '../src/services/registry-sync';
 import type { RefreshAllWabasInput, RegistryRefreshResult } from '../workflows/registry-refresh';
 
 export interface RegistrySyncDeps {
   sync: RegistrySync;
+  usage: UsageRepo;
 }
 
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -19,6 +21,9 @@ export function createRegistrySyncActivities(deps: RegistrySyncDeps) {
     async refreshAllWabas(input: RefreshAllWabasInput): Promise<RegistryRefreshResult> {
       const ctx = Context.current();
       const startedAt = new Date().toISOString();
+      // The scheduled refresh is also the usage ledger's housekeeping: per-second throughput counters older than
+      // a minute and recipients outside the 24 h window answer no question any more.
+      await deps.usage.prune();
       const progress = { done: 0, total: 0 };
       // Heartbeat on a timer as well as per WABA: one slow WABA must not look like a dead worker.
       const beat = setInterval(() => ctx.heartbeat(progress), HEARTBEAT_EVERY_MS);

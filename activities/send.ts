@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MessagesRepo } from '../src/db/repositories/messages';
 import type { RegistryRepo } from '../src/db/repositories/registry';
 import type { SendParameters } from '../src/domain/send-parameters';
@@ -9,6 +9,7 @@ import type { SecretBox } from '../src/secrets';
 import { MetaResourceError } from '../src/domain/errors';
 import type { Combination, FailureClass } from '../workflows/definitions';
 import type { UsageRepo } from '../src/db/repositories/usage';
+import type { CircuitBreaker } from '../src/services/circuit-breaker';
 import type { RegistryCache } from '../src/services/registry-cache';
 
 export interface SendDeps {
@@ -18,6 +19,7 @@ export interface SendDeps {
   meta: MetaClient;
   secrets: SecretBox;
   cache: RegistryCache;
+  breaker: CircuitBreaker;
 }
 
 /** The reason a send refused itself because the combination turned unhealthy after it was resolved. */
@@ -35,15 +37,18 @@ export function toFailureClass(cls: MetaErrorClass): FailureClass {
   };
 }
 
-/** Throws the classified failure untouched by any later catch-all (STYLE.md: classify once, never re-wrap). */
-export function throwClassified(err: unknown): never {
-  if (!(err instanceof MetaApiError)) throw err;
-  const cls = classifyMetaError(
+/** A Graph API error, classified once (STYLE.md: classify once, never re-wrap). */
+export function classifyApiError(err: MetaApiError): MetaErrorClass {
+  return classifyMetaError(
     err.httpStatus === undefined
       ? { networkError: err.message }
       : { httpStatus: err.httpStatus, body: err.body, headers: err.headers },
   );
-  throw ApplicationFailure.create({
+}
+
+/** The classified failure as thrown to the workflow, untouched by any later catch-all. */
+export function classifiedFailure(cls: MetaErrorClass): ApplicationFailure {
+  return ApplicationFailure.create({
     type: metaErrorToFailureType(cls),
     message: `${cls.reason}${cls.code ? ` (${cls.code})` : ''}: ${cls.message}`,
     nonRetryable: !cls.retryable,
@@ -129,7 +134,14 @@ export function createSendActivities(deps: SendDeps) {
       await deps.messages.attemptAccepted(input.attemptId, sent.wamid, input.workflowId);
       return { wamid: sent.wamid };
     } catch (err) {
-      throwClassified(err);
+      if (!(err instanceof MetaApiError)) throw err;
+      const cls = classifyApiError(err);
+      // Break the circuit here, where the error is seen, so concurrent messages avoid the resource at once.
+      // Best effort: the workflow still excludes it for this message if the report fails.
+      await deps.breaker.report(input.tenantId, target, toFailureClass(cls)).catch((e: unknown) => {
+        Context.current().log.warn('circuit breaker report failed', { error: (e as Error).message });
+      });
+      throw classifiedFailure(cls);
     }
   }
 

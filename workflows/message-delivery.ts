@@ -106,31 +106,19 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     if (attempt) await local.markAttemptFailed({ attemptId: attempt.attemptId, failure });
     await run.note('attempt_failed', { combination: c, failure });
     switch (failure.kind) {
+      // The activity or the webhook processor that saw the error already broke the circuit for every message;
+      // this message only stops trying the resource.
       case 'resource':
       case 'auth': {
         const resource = failure.resource ?? 'waba';
-        const id = resource === 'waba' ? c.wabaId : resource === 'phone' ? c.phoneNumberId : c.templateId;
-        const list =
-          resource === 'waba' ? exclude.wabaIds : resource === 'phone' ? exclude.phoneNumberIds : exclude.templateIds;
-        list.push(id);
-        // A send that refused itself found the registry already knowing: there is no new fact to report.
-        if (failure.reason !== 'unhealthy_before_send') {
-          await local.reportResourceFault({ tenantId: input.tenantId, resource, id, failure });
-        }
+        if (resource === 'waba') exclude.wabaIds.push(c.wabaId);
+        else if (resource === 'phone') exclude.phoneNumberIds.push(c.phoneNumberId);
+        else exclude.templateIds.push(c.templateId);
         return undefined;
       }
       case 'throttled':
-        if (failure.scope === 'phone') {
-          exclude.phoneNumberIds.push(c.phoneNumberId);
-          await local.reportResourceFault({
-            tenantId: input.tenantId,
-            resource: 'phone',
-            id: c.phoneNumberId,
-            failure,
-          });
-        } else {
-          await run.waitUntil(() => false, failure.retryAfterMs ?? 6000);
-        }
+        if (failure.scope === 'phone') exclude.phoneNumberIds.push(c.phoneNumberId);
+        else await run.waitUntil(() => false, failure.retryAfterMs ?? 6000);
         return undefined;
       case 'transient':
         await run.waitUntil(() => false, failure.retryAfterMs ?? backoff);

@@ -88,19 +88,14 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const appSecrets = async () => {
-    const res = await deps.pool.query(
-      "SELECT DISTINCT settings->>'metaAppSecret' AS s FROM tenants WHERE settings ? 'metaAppSecret'",
-    );
-    return [deps.metaAppSecret, ...res.rows.map((r: { s: string }) => r.s)];
-  };
   app.use(
     '/webhooks/whatsapp',
     webhookRouter({
       inbox,
       processor,
       verifyToken: deps.webhookVerifyToken,
-      appSecrets,
+      appSecret: deps.metaAppSecret,
+      tenantAppSecrets: () => tenants.metaAppSecrets(),
       maxBodyBytes: deps.webhookMaxBodyBytes,
       metrics,
     }),

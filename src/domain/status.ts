@@ -14,6 +14,11 @@ export type AttemptStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed
  */
 const RANK: Readonly<Record<AttemptStatus, number>> = { accepted: 0, sent: 1, failed: 2, delivered: 3, read: 4 };
 
+/** The fold order as a list, lowest first: the ledger applies the same order in SQL. */
+export const ATTEMPT_STATUS_ORDER: readonly AttemptStatus[] = (Object.keys(RANK) as AttemptStatus[]).sort(
+  (a, b) => RANK[a] - RANK[b],
+);
+
 const isSuccess = (s: AttemptStatus | undefined): s is 'delivered' | 'read' => s === 'delivered' || s === 'read';
 
 export type StatusAnomaly = 'success_after_failure' | 'failure_after_success';

@@ -22,15 +22,6 @@ export function healthRecord(
   return { ...health, source, checkedAt: new Date(now).toISOString() };
 }
 
-const SELECT: Record<RegistryResource, string> = {
-  waba: `SELECT id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
-           synced_at AS "syncedAt" FROM wabas WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-  phone_number: `SELECT id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority,
-           health, synced_at AS "syncedAt" FROM phone_numbers WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-  template: `SELECT id, waba_id AS "wabaId", name, language, category, components, fields, health,
-           synced_at AS "syncedAt" FROM templates WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-};
-
 /**
  * The one path for every health fact — sync, webhook, send error, operator: merge the change into the
  * resource's fields, re-evaluate its verdict, record the change, and bump the registry version so every
@@ -48,7 +39,7 @@ export function createHealthUpdates(pool: Pool, registry: RegistryRepo) {
       return inTransaction(pool, async (db) => {
         const found = await registry.patchFields(db, tenantId, type, id, patch, source);
         if (!found) return undefined;
-        let row = (await db.query(SELECT[type], [tenantId, id])).rows[0];
+        let row = (await registry.row(db, tenantId, type, id, true))!;
         // Newest fact wins: a webhook or operator change that leaves the resource sound closes a breaker opened
         // by an earlier send error (e.g. a WABA reinstated after the errors that marked it).
         if (source !== 'send_error' && row.fields?.breaker && !('breaker' in patch)) {

@@ -47,7 +47,6 @@ function stubs(overrides: Partial<Activities>, calls: string[]): Partial<Activit
     recordProgress: async () => undefined,
     markAttemptFailed: async () => undefined,
     recordDelivered: async () => undefined,
-    reportResourceFault: async () => undefined,
     checkConsent: async () => ({ allowed: true as const }),
     resolveCombination: async (i) => {
       note(`resolve:${i.templateKey}`);

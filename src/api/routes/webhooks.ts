@@ -14,8 +14,10 @@ export interface WebhookRouteDeps {
   inbox: WebhookInboxRepo;
   processor: WebhookProcessor;
   verifyToken: string;
-  /** The global app secret plus any per-tenant app secrets. */
-  appSecrets: () => Promise<string[]>;
+  /** The global Meta app secret (configuration). */
+  appSecret: string;
+  /** Tenants' own app secrets; read only when the global secret does not match. */
+  tenantAppSecrets: () => Promise<string[]>;
   maxBodyBytes: number;
   metrics: Metrics;
 }
@@ -64,7 +66,11 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
   router.post('/', rawBody(deps), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.header('x-hub-signature-256');
-    if (!verifyWebhookSignature(raw, signature, await deps.appSecrets())) {
+    // Most bodies are signed by the global app: only a mismatch costs a look at the tenants' own secrets.
+    const verified =
+      verifyWebhookSignature(raw, signature, [deps.appSecret]) ||
+      (signature !== undefined && verifyWebhookSignature(raw, signature, await deps.tenantAppSecrets()));
+    if (!verified) {
       deps.metrics.webhooksRejected.inc({ reason: signature ? 'bad_signature' : 'unsigned' });
       throw new HttpError(
         401,

@@ -215,16 +215,26 @@ export function createMessagesRepo(pool: Pool) {
       );
     },
 
-    async attemptStatus(
+    /**
+     * Folds a WhatsApp status into an attempt in one statement: the status (and its error) only moves forward in
+     * `order` (the domain's fold order; rows still `sending` have none yet), so concurrent webhook processors
+     * cannot move it backwards. Pricing is kept whenever Meta sends it.
+     */
+    async foldAttemptStatus(
       attemptId: string,
       status: string,
+      order: readonly string[],
       extra: { errorCode?: number; error?: unknown; pricing?: unknown } = {},
     ): Promise<void> {
+      const forward = 'COALESCE(array_position($6::text[], status), 0) < array_position($6::text[], $2::text)';
       await pool.query(
-        `UPDATE message_attempts SET status = $2, error_code = COALESCE($3, error_code), error = COALESCE($4, error),
+        `UPDATE message_attempts SET
+                status = CASE WHEN ${forward} THEN $2 ELSE status END,
+                error_code = CASE WHEN ${forward} THEN COALESCE($3, error_code) ELSE error_code END,
+                error = CASE WHEN ${forward} THEN COALESCE($4, error) ELSE error END,
                 pricing = COALESCE($5, pricing), updated_at = now()
           WHERE id = $1`,
-        [attemptId, status, extra.errorCode ?? null, extra.error ?? null, extra.pricing ?? null],
+        [attemptId, status, extra.errorCode ?? null, extra.error ?? null, extra.pricing ?? null, order],
       );
     },
 

@@ -49,6 +49,13 @@ const TABLE: Record<Exclude<ResourceType, 'portfolio'>, string> = {
 
 type Queryable = Pool | PoolClient;
 
+/** The columns of each resource row (WabaRow, PhoneRow, TemplateRow), written once for every query. */
+const COLUMNS: Record<Exclude<ResourceType, 'portfolio'>, string> = {
+  waba: `id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health, synced_at AS "syncedAt"`,
+  phone_number: `id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority, health, synced_at AS "syncedAt"`,
+  template: `id, waba_id AS "wabaId", name, language, category, components, fields, health, synced_at AS "syncedAt"`,
+};
+
 export type RegistryRepo = ReturnType<typeof createRegistryRepo>;
 
 export function createRegistryRepo(pool: Pool) {
@@ -175,20 +182,17 @@ export function createRegistryRepo(pool: Pool) {
       const set = `SET fields = fields || '{"stale": true}'::jsonb`;
       const wabas = await db.query(
         `UPDATE wabas ${set} WHERE tenant_id = $1 AND id = $2 AND ${notStale}
-         RETURNING id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
-                   synced_at AS "syncedAt"`,
+         RETURNING ${COLUMNS.waba}`,
         [tenantId, wabaId],
       );
       const phones = await db.query(
         `UPDATE phone_numbers ${set} WHERE tenant_id = $1 AND waba_id = $2 AND ${notStale}
-         RETURNING id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority,
-                   health, synced_at AS "syncedAt"`,
+         RETURNING ${COLUMNS.phone_number}`,
         [tenantId, wabaId],
       );
       const templates = await db.query(
         `UPDATE templates ${set} WHERE tenant_id = $1 AND waba_id = $2 AND ${notStale}
-         RETURNING id, waba_id AS "wabaId", name, language, category, components, fields, health,
-                   synced_at AS "syncedAt"`,
+         RETURNING ${COLUMNS.template}`,
         [tenantId, wabaId],
       );
       return {
@@ -239,21 +243,9 @@ export function createRegistryRepo(pool: Pool) {
         pool.query('SELECT id, messaging_tier AS "messagingTier" FROM portfolios WHERE tenant_id = $1 ORDER BY id', [
           tenantId,
         ]),
-        pool.query(
-          `SELECT id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health,
-                  synced_at AS "syncedAt" FROM wabas WHERE tenant_id = $1 ORDER BY created_at, id`,
-          [tenantId],
-        ),
-        pool.query(
-          `SELECT id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority, health,
-                  synced_at AS "syncedAt" FROM phone_numbers WHERE tenant_id = $1 ORDER BY id`,
-          [tenantId],
-        ),
-        pool.query(
-          `SELECT id, waba_id AS "wabaId", name, language, category, components, fields, health, synced_at AS "syncedAt"
-             FROM templates WHERE tenant_id = $1 ORDER BY id`,
-          [tenantId],
-        ),
+        pool.query(`SELECT ${COLUMNS.waba} FROM wabas WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]),
+        pool.query(`SELECT ${COLUMNS.phone_number} FROM phone_numbers WHERE tenant_id = $1 ORDER BY id`, [tenantId]),
+        pool.query(`SELECT ${COLUMNS.template} FROM templates WHERE tenant_id = $1 ORDER BY id`, [tenantId]),
         pool.query('SELECT key, members FROM template_groups WHERE tenant_id = $1 ORDER BY key', [tenantId]),
       ]);
       return {
@@ -265,12 +257,20 @@ export function createRegistryRepo(pool: Pool) {
       };
     },
 
-    async template(tenantId: string, id: string): Promise<TemplateRow | undefined> {
-      const res = await pool.query(
-        `SELECT id, waba_id AS "wabaId", name, language, category, components, fields, health, synced_at AS "syncedAt"
-           FROM templates WHERE tenant_id = $1 AND id = $2`,
+    /** One resource row, locked for update when a change is about to be merged into it. */
+    async row(db: Queryable, tenantId: string, type: Exclude<ResourceType, 'portfolio'>, id: string, lock = false) {
+      const res = await db.query(
+        `SELECT ${COLUMNS[type]} FROM ${TABLE[type]} WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
         [tenantId, id],
       );
+      return res.rows[0] as WabaRow | PhoneRow | TemplateRow | undefined;
+    },
+
+    async template(tenantId: string, id: string): Promise<TemplateRow | undefined> {
+      const res = await pool.query(`SELECT ${COLUMNS.template} FROM templates WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        id,
+      ]);
       return res.rows[0] as TemplateRow | undefined;
     },
 

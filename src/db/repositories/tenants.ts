@@ -58,6 +58,14 @@ export function createTenantsRepo(pool: Pool) {
       return res.rows[0] as TenantRow | undefined;
     },
 
+    /** Tenants' own Meta app secrets (settings.metaAppSecret), for webhook signatures. */
+    async metaAppSecrets(): Promise<string[]> {
+      const res = await pool.query(
+        "SELECT DISTINCT settings->>'metaAppSecret' AS s FROM tenants WHERE settings ? 'metaAppSecret'",
+      );
+      return res.rows.map((r: { s: string }) => r.s);
+    },
+
     async get(id: string): Promise<TenantRow | undefined> {
       const res = await pool.query('SELECT id, name, settings, created_at AS "createdAt" FROM tenants WHERE id = $1', [
         id,

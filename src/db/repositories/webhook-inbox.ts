@@ -69,10 +69,5 @@ export function createWebhookInboxRepo(pool: Pool) {
         [eventKey, inboxId],
       );
     },
-
-    async pendingCount(): Promise<number> {
-      const res = await pool.query('SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL');
-      return res.rows[0].n as number;
-    },
   };
 }

@@ -9,6 +9,7 @@ import type { WebhookInboxRepo } from '../../db/repositories/webhook-inbox';
 import { createWebhookTargetsRepo } from '../../db/repositories/webhook-targets';
 import type { Logger } from '../../logger';
 import type { SecretBox } from '../../secrets';
+import { createCircuitBreaker } from '../circuit-breaker';
 import { createHealthUpdates } from '../health-updates';
 import { createDispatcher } from './dispatcher';
 import { createEscalationForwarder } from './escalation-forwarder';
@@ -41,14 +42,19 @@ export function createWebhookIngestion(deps: WebhookIngestionDeps, opts: Process
     { retryBaseMs: opts.retryBaseMs, pollMs: opts.pollMs === undefined ? undefined : opts.pollMs * 4 },
   );
   const inbound = createInboundHandlers({ ...deps, targets, escalations, forwarder });
+  const health = createHealthUpdates(deps.pool, deps.registry);
   const handle = createDispatcher({
-    status: createStatusHandler({ messages: deps.messages, temporal: deps.temporal }),
+    status: createStatusHandler({
+      messages: deps.messages,
+      temporal: deps.temporal,
+      breaker: createCircuitBreaker(health),
+    }),
     inbound: inbound.inbound,
     userPreference: inbound.userPreference,
     health: createHealthHandler({
       registry: deps.registry,
       targets,
-      health: createHealthUpdates(deps.pool, deps.registry),
+      health,
     }),
   });
   return createWebhookProcessor({ inbox: deps.inbox, handle, log: deps.log, background: [forwarder] }, opts);

@@ -2,7 +2,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MessagesRepo } from '../../db/repositories/messages';
 import { classifyMetaError } from '../../meta/error-classification';
 import type { StatusPayload } from '../../meta/webhook-schemas';
-import { foldStatus, toAttemptStatus } from '../../domain/status';
+import { ATTEMPT_STATUS_ORDER } from '../../domain/status';
+import { blamedResource, type CircuitBreaker } from '../circuit-breaker';
 import { statusSignal, type StatusUpdate } from '../../../workflows/definitions';
 import { toFailureClass } from '../../../activities/send';
 
@@ -11,17 +12,18 @@ export type HandlerOutcome = { done: true; note?: string } | { done: false; retr
 const KNOWN = new Set(['sent', 'delivered', 'read', 'failed']);
 
 /** A delivery status → the attempt's ledger row (monotonic) and the message workflow's `status` signal. */
-export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Client }) {
+export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Client; breaker: CircuitBreaker }) {
   return async function handleStatus(s: StatusPayload): Promise<HandlerOutcome> {
     if (!KNOWN.has(s.status)) return { done: true, note: `ignored status ${s.status}` };
+    const known = await deps.messages.findWamid(s.id);
     const route =
-      (await deps.messages.findWamid(s.id)) ??
+      known ??
       (s.biz_opaque_callback_data ? await deps.messages.routeByAttempt(s.biz_opaque_callback_data, s.id) : undefined);
     // The status can overtake the send's response: keep the event and try again shortly.
     if (!route) return { done: false, retry: `unknown wamid ${s.id}` };
-    // Meta accepted an attempt whose send response we never stored (e.g. a timeout): record its wamid now, so a
-    // retried send activity finds it and does not send the attempt a second time.
-    await deps.messages.attemptAccepted(route.attemptId, s.id, route.workflowId);
+    // Routed by our attempt id: Meta accepted an attempt whose send response we never stored (e.g. a timeout).
+    // Record its wamid now, so a retried send activity finds it and does not send the attempt a second time.
+    if (!known) await deps.messages.attemptAccepted(route.attemptId, s.id, route.workflowId);
 
     const errors = (s.errors ?? []).map((e) => ({
       code: e.code,
@@ -40,17 +42,15 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
       ...(s.status === 'failed' ? { failure: toFailureClass(classifyMetaError(first ?? { code: 131000 })) } : {}),
     };
 
-    const attempt = await deps.messages.getAttempt(route.attemptId);
-    // 'sending' and 'accepted' rows have no WhatsApp status yet: anything Meta reports moves them forward.
-    const current = toAttemptStatus(attempt?.status ?? '');
-    if (foldStatus(current === 'accepted' ? undefined : current, update.status).changed) {
-      await deps.messages.attemptStatus(route.attemptId, update.status, {
-        errorCode: first?.code,
-        error: update.failure,
-        pricing: s.pricing,
-      });
-    } else if (s.pricing) {
-      await deps.messages.attemptStatus(route.attemptId, attempt!.status, { pricing: s.pricing });
+    await deps.messages.foldAttemptStatus(route.attemptId, update.status, ATTEMPT_STATUS_ORDER, {
+      errorCode: first?.code,
+      error: update.failure,
+      pricing: s.pricing,
+    });
+    // An asynchronous failure Meta attributes to a resource breaks the circuit here, for every message at once.
+    if (update.failure && blamedResource(update.failure)) {
+      const attempt = await deps.messages.getAttempt(route.attemptId);
+      if (attempt) await deps.breaker.report(route.tenantId, attempt, update.failure);
     }
 
     // `sent` decides nothing in the workflow (the send's response already told it Meta accepted the message):
