@@ -1,4 +1,5 @@
 import type { Pool } from '../src/db/pool';
+import { sealedTokens } from '../src/delivery';
 import { createConsentRepo } from '../src/db/repositories/consent';
 import { createContactsRepo } from '../src/db/repositories/contacts';
 import { createMessagesRepo } from '../src/db/repositories/messages';
@@ -35,15 +36,15 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createMessageActivities({ messages, contacts, tenants }),
     ...createFallbackActivities({ registry, tenants, consent: createConsentRepo(deps.pool) }),
-    ...createRegistryActivities({ registry, usage, contacts, messages, cache }),
+    ...createRegistryActivities({ usage, contacts, messages, cache }),
     ...createSendActivities({
-      messages,
-      registry,
+      attempts: messages,
+      registry: cache,
+      templates: registry,
+      tokens: sealedTokens(registry, deps.secrets),
       usage,
-      cache,
-      breaker: createCircuitBreaker(health),
       meta: deps.meta,
-      secrets: deps.secrets,
+      breaker: createCircuitBreaker(health),
     }),
     ...createRegistrySyncActivities({ sync: createRegistrySync({ ...deps, registry }), usage }),
   };

@@ -1,7 +1,7 @@
 import type { ContactsRepo } from '../src/db/repositories/contacts';
 import type { MessagesRepo } from '../src/db/repositories/messages';
 import type { TenantsRepo } from '../src/db/repositories/tenants';
-import { readTenantSettings } from '../src/domain/tenant-settings';
+import { checkConsent, type ConsentVerdict } from '../src/delivery';
 import type { DeliveredVia, FailureClass, MessageStatus } from '../workflows/definitions';
 
 export interface MessageDeps {
@@ -41,19 +41,9 @@ export function createMessageActivities(deps: MessageDeps) {
       await deps.messages.attemptFailed(input.attemptId, input.failure.code, { ...input.failure });
     },
 
-    /** WhatsApp policy: an opt-out (brand-wide) always blocks; an opt-in is required when the tenant says so. */
-    async checkConsent(input: {
-      tenantId: string;
-      recipient: string;
-    }): Promise<{ allowed: true } | { allowed: false; reason: string }> {
-      const [contact, tenant] = await Promise.all([
-        deps.contacts.get(input.tenantId, input.recipient),
-        deps.tenants.get(input.tenantId),
-      ]);
-      if (contact?.optedOutAt) return { allowed: false, reason: 'opted_out' };
-      const settings = readTenantSettings(tenant?.settings);
-      if (settings.requireOptIn && !contact?.optedInAt) return { allowed: false, reason: 'no_opt_in' };
-      return { allowed: true };
+    /** The consent phase (src/delivery/consent.ts): an opt-out always blocks; an opt-in when the tenant requires it. */
+    async checkConsent(input: { tenantId: string; recipient: string }): Promise<ConsentVerdict> {
+      return checkConsent(deps, input);
     },
 
     /** Conversation continuity: the number that reached the contact becomes their sticky sender. */

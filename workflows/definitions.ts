@@ -1,5 +1,9 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { SendParameters } from '../src/domain/send-parameters';
+import type { AttemptKind, Combination, FailureClass, TrackedAttemptStatus } from '../src/delivery/types';
+
+export type { Combination, FailureClass } from '../src/delivery/types';
+export type { ResolveInput, ResolveOutput } from '../src/delivery/resolve';
 
 /** Every wire name of the message lifecycle lives here; the API and the webhook processor import these objects. */
 
@@ -60,15 +64,6 @@ export interface MessageDeliveryInput {
   maxAttempts: number;
 }
 
-export interface Combination {
-  wabaId: string;
-  phoneNumberId: string;
-  templateId: string;
-  templateName: string;
-  language: string;
-  portfolioId?: string;
-}
-
 export interface DeliveredVia {
   wabaId: string | null;
   phoneNumberId: string;
@@ -100,10 +95,10 @@ export interface InboundReply {
 
 export interface AttemptView {
   attemptId: string;
-  kind: 'template' | 'consent' | 'session';
+  kind: AttemptKind;
   combination: Combination | { phoneNumberId: string; wabaId?: string };
   wamid?: string;
-  status: 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  status: TrackedAttemptStatus;
   errorCode?: number;
 }
 
@@ -140,29 +135,3 @@ export const stateQuery = defineQuery<MessageState>('state');
 export function messageWorkflowId(tenantId: string, messageId: string): string {
   return `msg:${tenantId}:${messageId}`;
 }
-
-/** How a Meta error was classified (src/meta/error-classification.ts), as carried through Temporal. */
-export interface FailureClass {
-  kind: 'transient' | 'throttled' | 'resource' | 'recipient' | 'marketing_limit' | 'request' | 'auth';
-  code?: number;
-  resource?: 'waba' | 'phone' | 'template';
-  scope?: 'phone' | 'pair' | 'app' | 'waba';
-  retryAfterMs?: number;
-  reason: string;
-}
-
-export interface ResolveInput {
-  tenantId: string;
-  messageId: string;
-  recipient: string;
-  templateKey: string;
-  language: string;
-  prefer?: { wabaId?: string; phoneNumberId?: string };
-  exclude: { wabaIds: string[]; phoneNumberIds: string[]; templateIds: string[] };
-  category?: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
-  /** Timeline dedupe key for the 'resolved' event. */
-  step: number;
-}
-
-export type ResolveOutput =
-  { outcome: 'resolved'; combination: Combination; category: string } | { outcome: 'none'; reason: string };

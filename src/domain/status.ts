@@ -19,7 +19,18 @@ export const ATTEMPT_STATUS_ORDER: readonly AttemptStatus[] = (Object.keys(RANK)
   (a, b) => RANK[a] - RANK[b],
 );
 
-const isSuccess = (s: AttemptStatus | undefined): s is 'delivered' | 'read' => s === 'delivered' || s === 'read';
+/** An attempt's status as a driver tracks it: `sending` until Meta answers the send, then Meta's statuses. */
+export type TrackedAttemptStatus = 'sending' | AttemptStatus;
+
+/** True once the customer has the message: delivered, or read (which implies delivered). */
+export function isDelivered(s: TrackedAttemptStatus | undefined): s is 'delivered' | 'read' {
+  return s === 'delivered' || s === 'read';
+}
+
+/** True once an attempt's status can no longer change what the message does next: delivered, read or failed. */
+export function isFinalAttemptStatus(s: TrackedAttemptStatus | undefined): boolean {
+  return isDelivered(s) || s === 'failed';
+}
 
 export type StatusAnomaly = 'success_after_failure' | 'failure_after_success';
 
@@ -35,8 +46,8 @@ export interface FoldResult {
 export function foldStatus(current: AttemptStatus | undefined, incoming: AttemptStatus): FoldResult {
   const next = current === undefined || RANK[incoming] > RANK[current] ? incoming : current;
   const changed = next !== current;
-  if (current === 'failed' && isSuccess(incoming)) return { next, changed, anomaly: 'success_after_failure' };
-  if (isSuccess(current) && incoming === 'failed') return { next, changed, anomaly: 'failure_after_success' };
+  if (current === 'failed' && isDelivered(incoming)) return { next, changed, anomaly: 'success_after_failure' };
+  if (isDelivered(current) && incoming === 'failed') return { next, changed, anomaly: 'failure_after_success' };
   return { next, changed };
 }
 
@@ -87,7 +98,7 @@ export type MessageOutcome =
 /** The message-level outcome over all attempts: any success wins, then anything still in flight, else failed. */
 export function messageOutcome(attempts: readonly AttemptRecord[]): MessageOutcome {
   if (attempts.length === 0) return { kind: 'not_sent' };
-  const succeeded = attempts.flatMap((a, i) => (isSuccess(a.status) ? [i] : []));
+  const succeeded = attempts.flatMap((a, i) => (isDelivered(a.status) ? [i] : []));
   const first = succeeded[0];
   if (first !== undefined) {
     const status = succeeded.some((i) => attempts[i]?.status === 'read') ? 'read' : 'delivered';

@@ -9,6 +9,7 @@ import {
   type TemplateNode,
   type WabaNode,
 } from './graph-schemas';
+import { MetaApiError } from './api-error';
 
 export interface MetaClientOptions {
   graphUrl: string;
@@ -17,18 +18,7 @@ export interface MetaClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A Graph API call that did not succeed. Classification happens in error-classification.ts, not here. */
-export class MetaApiError extends Error {
-  constructor(
-    message: string,
-    public readonly httpStatus: number | undefined,
-    public readonly body: unknown,
-    public readonly headers: Record<string, string | undefined> = {},
-  ) {
-    super(message);
-    this.name = 'MetaApiError';
-  }
-}
+export { MetaApiError };
 
 export interface SentMessage {
   wamid: string;

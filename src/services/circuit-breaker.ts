@@ -1,4 +1,4 @@
-import type { FailureClass } from '../../workflows/definitions';
+import { isOwnRefusal, type BlamedResource, type FailureClass } from '../domain/failure';
 import type { HealthUpdates, RegistryResource } from './health-updates';
 
 /** How long an error Meta attributed to a resource keeps it out of rotation before it may be tried again. */
@@ -9,7 +9,7 @@ function cooldownMs(failure: FailureClass): number {
 }
 
 /** The health fact a send error establishes, in the domain's field names (one path with sync and webhooks). */
-export function faultPatch(resource: 'waba' | 'phone' | 'template', failure: FailureClass, now: number) {
+export function faultPatch(resource: BlamedResource, failure: FailureClass, now: number) {
   const until = new Date(now + cooldownMs(failure)).toISOString();
   if (failure.kind === 'throttled') return { throttledUntil: until };
   if (resource === 'template' && failure.code === 132015) return { status: 'PAUSED' };
@@ -25,8 +25,8 @@ export function faultPatch(resource: 'waba' | 'phone' | 'template', failure: Fai
 }
 
 /** The resource a failure blames, if it blames one Meta told us about (not our own pre-send refusals). */
-export function blamedResource(failure: FailureClass): 'waba' | 'phone' | 'template' | undefined {
-  if (failure.reason === 'unhealthy_before_send' || failure.reason === 'not_registered') return undefined;
+export function blamedResource(failure: FailureClass): BlamedResource | undefined {
+  if (isOwnRefusal(failure)) return undefined;
   if (failure.kind === 'resource' || failure.kind === 'auth') return failure.resource ?? 'waba';
   if (failure.kind === 'throttled' && failure.scope === 'phone') return 'phone';
   return undefined;

@@ -1,11 +1,10 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MessagesRepo } from '../../db/repositories/messages';
-import { classifyMetaError } from '../../meta/error-classification';
+import { classifyStatusFailure } from '../../meta/failure-class';
 import type { StatusPayload } from '../../meta/webhook-schemas';
 import { ATTEMPT_STATUS_ORDER } from '../../domain/status';
 import { blamedResource, type CircuitBreaker } from '../circuit-breaker';
 import { statusSignal, type StatusUpdate } from '../../../workflows/definitions';
-import { toFailureClass } from '../../../activities/send';
 
 export type HandlerOutcome = { done: true; note?: string } | { done: false; retry: string };
 
@@ -39,7 +38,7 @@ export function createStatusHandler(deps: { messages: MessagesRepo; temporal: Cl
       timestamp: new Date(Number(s.timestamp) * 1000).toISOString(),
       ...(errors.length ? { errors } : {}),
       ...(s.pricing ? { pricing: s.pricing } : {}),
-      ...(s.status === 'failed' ? { failure: toFailureClass(classifyMetaError(first ?? { code: 131000 })) } : {}),
+      ...(s.status === 'failed' ? { failure: classifyStatusFailure(first) } : {}),
     };
 
     await deps.messages.foldAttemptStatus(route.attemptId, update.status, ATTEMPT_STATUS_ORDER, {

@@ -1,0 +1,12 @@
+import type { AttemptKind } from './types';
+
+const SUFFIX: Record<AttemptKind, string> = { template: '', consent: 'c', session: 's' };
+
+/**
+ * An attempt's id: the message id and the attempt's ordinal within its kind (`msg:3`, `msg:c1`, `msg:s2`). It is
+ * the attempt row's key and travels to Meta as `biz_opaque_callback_data`, so a status webhook for a send whose
+ * response was lost still finds its attempt; it must therefore be the same on every retry of one attempt.
+ */
+export function attemptId(messageId: string, kind: AttemptKind, n: number): string {
+  return `${messageId}:${SUFFIX[kind]}${n}`;
+}
