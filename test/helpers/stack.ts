@@ -13,7 +13,7 @@ import { connectTemporal, uniqueTaskQueue, workflowBundle, type TestTemporal } f
 
 export const TEST_APP_SECRET = 'test-app-secret';
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
-const ENCRYPTION_KEY = 'a'.repeat(64);
+export const TEST_ENCRYPTION_KEY = 'a'.repeat(64);
 
 export interface StackOptions {
   scenario?: unknown;
@@ -34,7 +34,7 @@ export async function startStack(opts: StackOptions = {}) {
   const temporal: TestTemporal = await connectTemporal();
   const taskQueue = uniqueTaskQueue('lifeline');
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const secrets = createSecretBox(ENCRYPTION_KEY);
+  const secrets = createSecretBox(TEST_ENCRYPTION_KEY);
 
   const sim = createSimulator({
     appSecret: TEST_APP_SECRET,
