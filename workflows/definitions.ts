@@ -61,7 +61,13 @@ export interface MessageDeliveryInput {
     noneBackoffMs: number;
     maxWaitMs: number;
   };
+  /** How many template attempts (combinations) the message may use. */
   maxAttempts: number;
+  /**
+   * How many times, in all, an attempt whose outcome is unknown (a transient send failure) may be resent as the
+   * same attempt. Absent in inputs recorded before it existed: then `maxAttempts` caps it, as it did.
+   */
+  maxResends?: number;
 }
 
 export interface DeliveredVia {

@@ -10,3 +10,14 @@ const SUFFIX: Record<AttemptKind, string> = { template: '', consent: 'c', sessio
 export function attemptId(messageId: string, kind: AttemptKind, n: number): string {
   return `${messageId}:${SUFFIX[kind]}${n}`;
 }
+
+/**
+ * Resolutions for Smart Utility Fallback's consent prompt are numbered apart from the message's own (1, 2, …), so
+ * their timeline events (`resolve-<step>`) never collide with them.
+ */
+const CONSENT_RESOLUTION_STEPS = 1000;
+
+/** The resolution step of a consent prompt resolved after `attemptsSoFar` attempts of the message. */
+export function consentResolutionStep(attemptsSoFar: number): number {
+  return CONSENT_RESOLUTION_STEPS + attemptsSoFar;
+}

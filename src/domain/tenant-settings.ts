@@ -13,7 +13,10 @@ export const tenantSettingsSchema = z.object({
       maxWait: durationSchema.default(5 * 60_000),
     })
     .prefault({}),
+  /** Template attempts (combinations) one message may use. */
   maxAttempts: z.number().int().min(1).max(20).default(6),
+  /** Resends, in all, of an attempt whose outcome is unknown (a transient send failure), deduplicated by id. */
+  maxResends: z.number().int().min(0).max(20).default(6),
   smartUtilityFallback: z
     .object({
       enabled: z.boolean().default(false),

@@ -63,6 +63,7 @@ export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: S
       maxWaitMs: settings.timing.maxWait,
     },
     maxAttempts: settings.maxAttempts,
+    maxResends: settings.maxResends,
   };
 }
 

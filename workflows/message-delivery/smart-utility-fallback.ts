@@ -1,10 +1,13 @@
 import { sleep } from '@temporalio/workflow';
+import { attemptId, consentResolutionStep } from '../../src/delivery/attempt-ids';
+import { isDelivered, isFinalAttemptStatus, noExclusions } from '../../src/delivery/types';
 import { consentPayloads } from '../../src/domain/consent';
 import type { AttemptView, Combination, FailureClass, MessageDeliveryResult } from '../definitions';
-import { deliveredAttempt, isFinal, local, send, type Run } from './run';
+import { local, send } from './activities';
+import { deliveredAttempt, type Run } from './run';
 
 /**
- * Smart Utility Fallback (DESIGN.md §5-§6): a marketing template Meta will not deliver to this person (131049) is
+ * Smart Utility Fallback (docs/smart-utility-fallback.md): a marketing template Meta will not deliver to this person (131049) is
  * recovered by a UTILITY consent prompt, a durable wait for the customer's answer, and the original content as
  * session message(s) inside the service window the answer opened.
  */
@@ -40,15 +43,15 @@ export async function smartUtilityFallback(
     templateKey: suf.consentTemplate,
     language: input.language,
     prefer: { phoneNumberId: failed.phoneNumberId },
-    exclude: { wabaIds: [], phoneNumberIds: [], templateIds: [] },
+    exclude: noExclusions(),
     category: 'UTILITY',
-    step: 1000 + state.attempts.length,
+    step: consentResolutionStep(state.attempts.length),
   });
   // A consent template Meta re-categorised as MARKETING no longer resolves under category UTILITY.
   if (resolved.outcome === 'none') return run.fail('no_utility_consent_template', failure.code);
   const payloads = consentPayloads(input.messageId);
   const prompt: AttemptView = {
-    attemptId: `${input.messageId}:c${state.attempts.length + 1}`,
+    attemptId: attemptId(input.messageId, 'consent', state.attempts.length + 1),
     kind: 'consent',
     combination: resolved.combination,
     status: 'sending',
@@ -122,7 +125,7 @@ export async function smartUtilityFallback(
     // A STOP between the answer and a session message binds at once (opt-out is honoured immediately).
     if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled(), sessionMessagesSent: i });
     const attempt: AttemptView = {
-      attemptId: `${input.messageId}:s${i + 1}`,
+      attemptId: attemptId(input.messageId, 'session', i + 1),
       kind: 'session',
       combination: { phoneNumberId },
       status: 'sending',
@@ -148,8 +151,8 @@ export async function smartUtilityFallback(
     type: 'session_sent',
     data: { scenario: plan.scenario, messages: plan.messages.length },
   });
-  const settled = await run.waitUntil(() => isFinal(last!.status), input.timing.statusTimeoutMs);
-  if (last!.status === 'delivered' || last!.status === 'read') return run.deliver(last!);
+  const settled = await run.waitUntil(() => isFinalAttemptStatus(last!.status), input.timing.statusTimeoutMs);
+  if (isDelivered(last!.status)) return run.deliver(last!);
   if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
   if (!settled) return run.finish('sent', { note: 'no delivery status for the session message before the timeout' });
   return run.fail('session_failed', last!.errorCode);

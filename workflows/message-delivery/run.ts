@@ -2,16 +2,15 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
 import { interpretConsent, messageOfConsentPayload } from '../../src/domain/consent';
+import { failureKindOfType } from '../../src/domain/failure';
 import { SA } from '../../src/domain/search-attributes';
-import { foldStatus } from '../../src/domain/status';
+import { foldStatus, isDelivered } from '../../src/domain/status';
+import { local } from './activities';
 import {
   cancelSignal,
   replySignal,
@@ -27,35 +26,10 @@ import {
   type StatusUpdate,
 } from '../definitions';
 
-type Activities = ReturnType<typeof createActivities>;
-
-// A duplicate WhatsApp message is visible to a person: few, short attempts; the workflow decides what comes next.
-export const send = proxyActivities<Activities>({
-  // Above the Meta client's own 10 s timeout; it bounds how long a dead worker's send stays unknown.
-  startToCloseTimeout: '20 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: [
-      'MetaResourceError',
-      'MetaRecipientError',
-      'MetaMarketingLimitError',
-      'MetaRequestError',
-      'MetaAuthError',
-      'MetaThrottledError',
-    ],
-  },
-});
-// Registry reads and ledger writes: fast, local, generously retried.
-export const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
-
 export type Run = ReturnType<typeof startRun>;
 
 /**
- * The state of one message and the handlers that feed it, registered before the first await (STYLE.md §5).
+ * The state of one message and the handlers that feed it, registered before the first await (docs/workflows.md).
  * Signal handlers are tiny and idempotent: they fold, match and assign; no I/O.
  */
 export function startRun(input: MessageDeliveryInput) {
@@ -150,6 +124,10 @@ export function startRun(input: MessageDeliveryInput) {
       step += 1;
       await local.recordProgress({ ...ctx, status: state.status, event: { type, data, key: `step-${step}` } });
     },
+    /** A durable wait that a cancellation (a STOP, an operator) interrupts. */
+    async sleep(ms: number): Promise<void> {
+      await condition(() => cancelReason !== undefined, ms);
+    },
     /** Waits for a condition, a cancellation, or the timeout; true if the condition held. */
     async waitUntil(fn: () => boolean, timeoutMs: number): Promise<boolean> {
       await condition(() => cancelReason !== undefined || fn(), timeoutMs);
@@ -164,8 +142,8 @@ export function startRun(input: MessageDeliveryInput) {
         return undefined;
       } catch (err) {
         // A delivery reported by attempt id (the response was lost) wins over the error that lost it.
-        if (attempt.status !== 'delivered' && attempt.status !== 'read') attempt.status = 'failed';
-        const cls = failureClassOf(err);
+        if (!isDelivered(attempt.status)) attempt.status = 'failed';
+        const cls = failureOf(err);
         attempt.errorCode = cls.code;
         return cls;
       }
@@ -193,34 +171,24 @@ export function startRun(input: MessageDeliveryInput) {
         recipient: input.recipient,
         phoneNumberId: c.phoneNumberId,
       });
-      const status = statuses.get(attempt.wamid!)?.status === 'read' ? 'read' : 'delivered';
+      const status = statuses.get(attempt.wamid!)?.status === 'read' ? 'read' : 'delivered'; // read implies delivered
       return finish(status, { attemptId: attempt.attemptId, wamid: attempt.wamid, kind: attempt.kind });
     },
   };
 }
 
-export function isFinal(status: AttemptView['status']): boolean {
-  return status === 'delivered' || status === 'read' || status === 'failed';
-}
-
 /** The attempt that reached the customer with the message's content (a consent prompt is not the content). */
 export function deliveredAttempt(attempts: AttemptView[]): AttemptView | undefined {
-  return attempts.find((a) => a.kind !== 'consent' && (a.status === 'delivered' || a.status === 'read'));
+  return attempts.find((a) => a.kind !== 'consent' && isDelivered(a.status));
 }
 
-/** Failure types thrown without a classification (our own checks), as the class the workflow reacts to. */
-const KIND_OF_TYPE: Record<string, FailureClass['kind']> = {
-  MetaAuthError: 'auth',
-  MetaRecipientError: 'recipient',
-  MetaRequestError: 'request',
-};
-
-function failureClassOf(err: unknown): FailureClass {
+/**
+ * The failure class an activity carried to the workflow. Classification happened once, in the activity
+ * (src/meta); what arrives without one (a timeout, a crash) is treated as transient: the outcome is unknown.
+ */
+function failureOf(err: unknown): FailureClass {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.details?.[0]) return cause.details[0] as FailureClass;
-  const kind = cause instanceof ApplicationFailure && cause.type ? KIND_OF_TYPE[cause.type] : undefined;
-  const reason = cause instanceof Error ? cause.message : 'unknown send failure';
-  return kind
-    ? { kind, reason, ...(kind === 'auth' ? { resource: 'waba' as const } : {}) }
-    : { kind: 'transient', reason };
+  const kind = cause instanceof ApplicationFailure ? failureKindOfType(cause.type) : undefined;
+  return { kind: kind ?? 'transient', reason: cause instanceof Error ? cause.message : 'unknown send failure' };
 }

@@ -1,0 +1,191 @@
+import { attemptId } from '../../src/delivery/attempt-ids';
+import { decide, type DecideContext } from '../../src/delivery/decide';
+import { isFinalAttemptStatus } from '../../src/delivery/types';
+import type {
+  AttemptView,
+  Combination,
+  FailureClass,
+  MessageDeliveryInput,
+  MessageDeliveryResult,
+} from '../definitions';
+import { local, send } from './activities';
+import { startAttempts, type Attempts } from './attempts';
+import { deliveredAttempt, startRun, type Run } from './run';
+import { smartUtilityFallback } from './smart-utility-fallback';
+
+/**
+ * The durable life of one message, the per-message driver of the delivery core (docs/delivery-core.md):
+ * check consent → resolve → send → await status → decide → deliver (or recover through Smart Utility Fallback).
+ */
+export async function messageDelivery(input: MessageDeliveryInput): Promise<MessageDeliveryResult> {
+  const run = startRun(input);
+  const consent = await local.checkConsent({ tenantId: input.tenantId, recipient: input.recipient });
+  if (!consent.allowed) return run.fail(consent.reason);
+
+  const attempts = startAttempts(input);
+  while (attempts.left()) {
+    if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
+    const delivered = deliveredAttempt(run.state.attempts);
+    if (delivered) return run.deliver(delivered);
+
+    const combination = await resolve(run, attempts);
+    if (!combination) {
+      if (await waitForAHealthyCombination(run, attempts)) continue;
+      return run.fail('no_healthy_combination');
+    }
+    const attempt = startAttempt(run, attempts, combination);
+    let failure = await sendWithResends(run, attempts, attempt, combination);
+    // Cancelled, or delivered after all (reported by attempt id): the top of the loop ends the message.
+    if (run.cancelled() || deliveredAttempt(run.state.attempts)) continue;
+    if (!failure) {
+      const status = await awaitStatus(run, attempt, combination);
+      if (status.outcome === 'delivered') return run.deliver(status.attempt);
+      if (status.outcome === 'cancelled') continue;
+      if (status.outcome === 'no_status')
+        return run.finish('sent', { note: 'no delivery status before the status timeout' });
+      failure = status.failure;
+    }
+    const ended = await decideAndAct(run, attempts, failure, combination);
+    if (ended) return ended;
+  }
+  return run.fail('attempts_exhausted');
+}
+
+/** Resolve: the healthiest least-deviating combination, avoiding what failed this message. */
+async function resolve(run: Run, attempts: Attempts): Promise<Combination | undefined> {
+  const resolved = await local.resolveCombination({
+    ...run.input,
+    exclude: attempts.exclude,
+    step: attempts.resolution(),
+  });
+  if (resolved.outcome === 'none') return undefined;
+  attempts.resolved();
+  return resolved.combination;
+}
+
+/** Nothing is healthy: wait with a doubling back-off, up to the message's deadline; false once it would pass. */
+async function waitForAHealthyCombination(run: Run, attempts: Attempts): Promise<boolean> {
+  // Only a wait is worth a status of its own: resolving itself takes milliseconds.
+  if (run.state.status !== 'resolving') await run.setStatus('resolving');
+  const wait = attempts.nextWaitForHealth();
+  if (wait === undefined) return false;
+  await run.sleep(wait);
+  return true;
+}
+
+function startAttempt(run: Run, attempts: Attempts, combination: Combination): AttemptView {
+  const attempt: AttemptView = {
+    attemptId: attemptId(run.input.messageId, 'template', attempts.start()),
+    kind: 'template',
+    combination,
+    status: 'sending',
+  };
+  run.state.attempts.push(attempt);
+  run.state.status = 'sending'; // visible to the live query; the ledger shows the attempt row itself
+  return attempt;
+}
+
+/**
+ * Send, and resend the *same* attempt (same id, same combination) while its outcome is unknown — Meta may have
+ * accepted it — which the send step deduplicates; its pre-send health gate still turns it away from a resource
+ * gone bad. Returns the failure Meta (or the gate) gave, if any.
+ */
+async function sendWithResends(
+  run: Run,
+  attempts: Attempts,
+  attempt: AttemptView,
+  combination: Combination,
+): Promise<FailureClass | undefined> {
+  const sendIt = () =>
+    send.sendTemplate({
+      ...run.ctx,
+      workflowId: run.workflowId(),
+      attemptId: attempt.attemptId,
+      seq: run.state.attempts.length,
+      combination,
+      recipient: run.input.recipient,
+      parameters: run.input.parameters,
+    });
+  let failure = await run.sendAttempt(attempt, sendIt);
+  while (failure) {
+    const next = decide(failure, decideContext(run, attempts, combination, { outcomeUnknown: true }));
+    if (next.action !== 'retry_attempt') return failure;
+    attempts.resend();
+    await run.waitUntil(() => deliveredAttempt(run.state.attempts) !== undefined, next.afterMs);
+    if (run.cancelled() || deliveredAttempt(run.state.attempts)) return failure;
+    attempt.status = 'sending';
+    failure = await run.sendAttempt(attempt, sendIt);
+  }
+  return undefined;
+}
+
+type StatusOutcome =
+  | { outcome: 'delivered'; attempt: AttemptView }
+  | { outcome: 'failed'; failure: FailureClass }
+  | { outcome: 'cancelled' }
+  | { outcome: 'no_status' };
+
+/** Await status: Meta accepted the send; wait for its delivery (of this or an earlier attempt) or failure. */
+async function awaitStatus(run: Run, attempt: AttemptView, combination: Combination): Promise<StatusOutcome> {
+  await run.setStatus('sent', {
+    type: 'sent',
+    data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination },
+  });
+  const settled = await run.waitUntil(
+    () => isFinalAttemptStatus(attempt.status) || deliveredAttempt(run.state.attempts) !== undefined,
+    run.input.timing.statusTimeoutMs,
+  );
+  const delivered = deliveredAttempt(run.state.attempts);
+  if (delivered) return { outcome: 'delivered', attempt: delivered };
+  if (run.cancelled()) return { outcome: 'cancelled' };
+  if (!settled) return { outcome: 'no_status' };
+  const failure = run.statuses.get(attempt.wamid!)?.failure;
+  return { outcome: 'failed', failure: failure ?? { kind: 'transient', reason: 'failed without a reason' } };
+}
+
+/** Decide what the failure means for this message (src/delivery/decide.ts), then act on it; a result ends it. */
+async function decideAndAct(
+  run: Run,
+  attempts: Attempts,
+  failure: FailureClass,
+  combination: Combination,
+): Promise<MessageDeliveryResult | undefined> {
+  const attempt = run.state.attempts[run.state.attempts.length - 1];
+  if (attempt) await local.markAttemptFailed({ attemptId: attempt.attemptId, failure });
+  await run.note('attempt_failed', { combination, failure });
+  // The attempt is over: its resends, if any, are spent or no longer apply.
+  const action = decide(failure, decideContext(run, attempts, combination, { outcomeUnknown: false }));
+  switch (action.action) {
+    case 'exclude':
+      attempts.excludeResource(action);
+      return undefined;
+    case 'wait':
+      await run.sleep(action.ms);
+      return undefined;
+    case 'retry_attempt':
+      await run.sleep(action.afterMs);
+      return undefined;
+    case 'fallback':
+      return smartUtilityFallback(run, failure, combination);
+    // A message workflow has no later round (`laterRound: false`): nothing asks for one.
+    case 'retry_later':
+    case 'fail':
+      return run.fail(action.reason, action.code);
+  }
+}
+
+function decideContext(
+  run: Run,
+  attempts: Attempts,
+  combination: Combination,
+  send: { outcomeUnknown: boolean },
+): DecideContext {
+  return {
+    combination,
+    outcomeUnknown: send.outcomeUnknown,
+    sameAttemptRetriesLeft: attempts.resendsLeft(),
+    backoffMs: attempts.backoffMs,
+    laterRound: false,
+    smartUtilityFallback: run.input.smartUtilityFallback,
+  };
+}
