@@ -3,6 +3,7 @@ import type { RegistryRepo } from '../src/db/repositories/registry';
 import type { TenantsRepo } from '../src/db/repositories/tenants';
 import type { SendParameters } from '../src/domain/send-parameters';
 import { buildSessionMessages } from '../src/domain/session-builder';
+import type { FallbackRefusal } from '../src/domain/failure-reasons';
 import { readTenantSettings } from '../src/domain/tenant-settings';
 
 export interface FallbackDeps {
@@ -13,7 +14,7 @@ export interface FallbackDeps {
 
 export type FallbackPlan =
   | { allowed: true; messages: Record<string, unknown>[]; scenario: number; minSpacingMs: number }
-  | { allowed: false; reason: string; detail?: string };
+  | { allowed: false; reason: FallbackRefusal; detail?: string };
 
 export function createFallbackActivities(deps: FallbackDeps) {
   return {

@@ -2,6 +2,8 @@ import type { ContactsRepo } from '../src/db/repositories/contacts';
 import type { MessagesRepo } from '../src/db/repositories/messages';
 import type { TenantsRepo } from '../src/db/repositories/tenants';
 import { checkConsent, type ConsentVerdict } from '../src/delivery';
+import type { FailureReason } from '../src/domain/failure-reasons';
+import type { TimelineEventType } from '../src/domain/timeline';
 import type { DeliveredVia, FailureClass, MessageStatus } from '../workflows/definitions';
 
 export interface MessageDeps {
@@ -17,9 +19,9 @@ export function createMessageActivities(deps: MessageDeps) {
       tenantId: string;
       messageId: string;
       status: MessageStatus;
-      event?: { type: string; data: Record<string, unknown>; key: string };
+      event?: { type: TimelineEventType; data: Record<string, unknown>; key: string };
       deliveredVia?: DeliveredVia;
-      failure?: { reason: string; code?: number };
+      failure?: { reason: FailureReason; code?: number };
     }): Promise<void> {
       await deps.messages.setStatus(input.tenantId, input.messageId, input.status, {
         deliveredVia: input.deliveredVia,

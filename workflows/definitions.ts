@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { FailureReason } from '../src/domain/failure-reasons';
 import type { SendParameters } from '../src/domain/send-parameters';
 import type { AttemptKind, Combination, FailureClass, TrackedAttemptStatus } from '../src/delivery/types';
 
@@ -123,13 +124,13 @@ export interface MessageState {
   /** Inbound messages from the contact during the consent wait that were not an answer. */
   otherReplies?: { text?: string; at: string }[];
   deliveredVia?: DeliveredVia;
-  failure?: { reason: string; code?: number };
+  failure?: { reason: FailureReason; code?: number };
 }
 
 export interface MessageDeliveryResult {
   status: MessageStatus;
   deliveredVia?: DeliveredVia;
-  failure?: { reason: string; code?: number };
+  failure?: { reason: FailureReason; code?: number };
 }
 
 export const statusSignal = defineSignal<[StatusUpdate]>('status');

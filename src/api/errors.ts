@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { type z } from 'zod';
 import type { Logger } from '../logger';
+import { ServiceError, type ServiceErrorCode } from '../services/errors';
 
 /** An error with a status and a machine-readable code, rendered as the contract's JSON error. */
 export class HttpError extends Error {
@@ -13,6 +14,13 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** The one place a service's refusal becomes an HTTP status. */
+const SERVICE_ERROR_STATUS: Record<ServiceErrorCode, number> = {
+  idempotency_conflict: 409,
+  already_final: 409,
+  not_running: 409,
+};
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 
@@ -28,6 +36,10 @@ export function zodDetails(err: z.ZodError, where: string) {
 /** Maps every error to `{ error: { code, message, details } }`; bad input never becomes a 500. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
+    if (err instanceof ServiceError) {
+      res.status(SERVICE_ERROR_STATUS[err.code]).json({ error: { code: err.code, message: err.message, details: [] } });
+      return;
+    }
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
       return;

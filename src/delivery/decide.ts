@@ -1,3 +1,5 @@
+import { RECIPIENT_REASONS, type RecipientReason } from '../domain/failure';
+import type { FailureReason } from '../domain/failure-reasons';
 import type { BlamedResource, Combination, FailureClass } from './types';
 
 /**
@@ -16,7 +18,7 @@ export type DeliveryAction =
   | { action: 'wait'; ms: number }
   | { action: 'retry_later'; reason: string; code?: number }
   | { action: 'fallback'; code: number }
-  | { action: 'fail'; reason: string; code?: number };
+  | { action: 'fail'; reason: FailureReason; code?: number };
 
 export interface DecideContext {
   /** The combination the failed attempt used (the resource to exclude is one of its parts). */
@@ -60,7 +62,7 @@ export function decide(failure: FailureClass, context: DecideContext): DeliveryA
       if (failure.scope === 'phone') return { action: 'exclude', resource: 'phone', id: c.phoneNumberId };
       return { action: 'wait', ms: failure.retryAfterMs ?? PAIR_RATE_WAIT_MS };
     case 'recipient':
-      return { action: 'fail', reason: failure.reason, code: failure.code };
+      return { action: 'fail', reason: recipientReason(failure.reason), code: failure.code };
     case 'marketing_limit': {
       // Meta decides 131049 per recipient across all businesses: no other WABA or number helps. Retry first (the
       // cap lifts), so only recipients that still fail pay for a consent prompt.
@@ -80,4 +82,9 @@ function partOf(c: DecideContext['combination'], resource: BlamedResource): stri
   if (resource === 'waba') return c.wabaId;
   if (resource === 'phone') return c.phoneNumberId;
   return c.templateId;
+}
+
+/** Meta's reason for a recipient failure, as a failure reason of the contract. */
+function recipientReason(reason: string): FailureReason {
+  return (RECIPIENT_REASONS as readonly string[]).includes(reason) ? (reason as RecipientReason) : 'recipient_rejected';
 }

@@ -5,6 +5,7 @@ import {
   type Combination as RankedCombination,
   type UsageSnapshot,
 } from '../domain/resolver';
+import type { TimelineEventType } from '../domain/timeline';
 import type { Combination, Exclusions } from './types';
 
 /** A customer's reply opens a 24 h service window with the number they wrote to (Meta's customer-service window). */
@@ -94,7 +95,7 @@ export interface ResolveDeps {
     appendEvent(
       tenantId: string,
       messageId: string,
-      type: string,
+      type: TimelineEventType,
       data: Record<string, unknown>,
       key: string,
     ): Promise<unknown>;

@@ -1,7 +1,7 @@
 import { NOT_REGISTERED, UNHEALTHY_BEFORE_SEND, type FailureClass } from '../domain/failure';
 import type { SendParameters } from '../domain/send-parameters';
 import { buildTemplateMessage } from '../domain/template-payload';
-import { classifySendError, toFailureClass } from '../meta/failure-class';
+import { classifyGraphError, toFailureClass } from '../meta/failure-class';
 import { unhealthyPart, type RegistryView, type SendTarget } from './health-gate';
 import type { AttemptKind, BlamedResource, Combination } from './types';
 
@@ -132,7 +132,7 @@ export async function sendAttempt(
     await deps.attempts.attemptAccepted(request.attemptId, sent.wamid, request.workflowId);
     return { outcome: 'accepted', wamid: sent.wamid, deduplicated: false };
   } catch (err) {
-    const cls = classifySendError(err);
+    const cls = classifyGraphError(err);
     if (!cls) throw err;
     const failure = toFailureClass(cls);
     // Best effort: the driver still excludes the resource for this message if the report fails.

@@ -44,6 +44,19 @@ export type BlamedResource = 'waba' | 'phone' | 'template';
 /** What a rate limit applies to. */
 export type ThrottleScope = 'phone' | 'pair' | 'app' | 'waba';
 
+/** Why Meta refused a recipient (and only that recipient): the reasons a `recipient` failure carries. */
+export const RECIPIENT_REASONS = [
+  'undeliverable',
+  'marketing_opted_out',
+  'marketing_experiment_holdout',
+  'recipient_is_sender',
+  'blocked_by_business',
+  'identity_key_mismatch',
+  'outside_service_window',
+  'not_in_allowed_list',
+] as const;
+export type RecipientReason = (typeof RECIPIENT_REASONS)[number];
+
 /** How a failure was classified, in the compact JSON-safe form that travels through Temporal and PostgreSQL. */
 export interface FailureClass {
   kind: FailureKind;

@@ -1,20 +1,13 @@
 /**
  * Classifies every Meta Graph / Cloud API error once, from both surfaces: a synchronous HTTP response
- * (Graph error envelope, META-CLOUD-API.md §4.1) and an asynchronous `failed` status webhook error (§4.2).
+ * (the Graph error envelope) and an asynchronous `failed` status webhook error (docs/meta-cloud-api.md#errors).
  * Classification is on `code` (+ `error_subcode` for Graph-level 100/190), never on HTTP status or text,
  * except when no code can be parsed at all. Pure: no I/O, no clock.
  */
 import { z } from 'zod';
-import {
-  MetaAuthError,
-  MetaMarketingLimitError,
-  MetaRecipientError,
-  MetaRequestError,
-  MetaResourceError,
-  MetaThrottledError,
-  MetaTransientError,
-  type FailureType,
-} from '../domain/errors';
+import type { BlamedResource, RecipientReason, ThrottleScope } from '../domain/failure';
+
+export type { RecipientReason, ThrottleScope };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs and output
@@ -43,17 +36,7 @@ export interface AsyncMetaErrorInput {
 
 export type MetaErrorInput = SyncMetaErrorInput | AsyncMetaErrorInput;
 
-export type ThrottleScope = 'phone' | 'pair' | 'app' | 'waba';
-export type MetaResourceKind = 'waba' | 'phone' | 'template';
-export type RecipientReason =
-  | 'undeliverable'
-  | 'marketing_opted_out'
-  | 'marketing_experiment_holdout'
-  | 'recipient_is_sender'
-  | 'blocked_by_business'
-  | 'identity_key_mismatch'
-  | 'outside_service_window'
-  | 'not_in_allowed_list';
+type MetaResourceKind = BlamedResource;
 
 interface MetaErrorBase {
   /** Meta's error code; null when none could be parsed (network failure, HTML or malformed body). */
@@ -188,7 +171,7 @@ export function parseGraphErrorBody(body: unknown): GraphError | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The code table (META-CLOUD-API.md §4.3-§4.4)
+// The code table (docs/meta-cloud-api.md#errors, docs/errors.md)
 
 type Rule =
   | { kind: 'transient'; reason: string }
@@ -438,26 +421,6 @@ function transientClass(
 
 function requestClass(code: number | null, reason: string, base: BaseFields): MetaRequestClass {
   return compact({ ...base, kind: 'request', code, reason, retryable: false, details: base.details ?? base.message });
-}
-
-/** The failure `type` (src/domain/errors.ts) an activity throws for a classified Meta error. */
-export function metaErrorToFailureType(cls: MetaErrorClass): FailureType {
-  switch (cls.kind) {
-    case 'transient':
-      return MetaTransientError;
-    case 'throttled':
-      return MetaThrottledError;
-    case 'resource':
-      return MetaResourceError;
-    case 'recipient':
-      return MetaRecipientError;
-    case 'marketing_limit':
-      return MetaMarketingLimitError;
-    case 'request':
-      return MetaRequestError;
-    case 'auth':
-      return MetaAuthError;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

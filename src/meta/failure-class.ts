@@ -1,4 +1,4 @@
-import type { FailureClass } from '../domain/failure';
+import type { FailureClass, FailureKind } from '../domain/failure';
 import { MetaApiError } from './api-error';
 import { classifyMetaError, type AsyncMetaErrorInput, type MetaErrorClass } from './error-classification';
 
@@ -14,8 +14,8 @@ export function toFailureClass(cls: MetaErrorClass): FailureClass {
   };
 }
 
-/** A Graph API error from a send, classified once; undefined for anything that is not a Graph API error. */
-export function classifySendError(err: unknown): MetaErrorClass | undefined {
+/** A Graph API call's error (a send, a registry read), classified once; undefined for anything else. */
+export function classifyGraphError(err: unknown): MetaErrorClass | undefined {
   if (!(err instanceof MetaApiError)) return undefined;
   return classifyMetaError(
     err.httpStatus === undefined
@@ -31,3 +31,11 @@ export function classifySendError(err: unknown): MetaErrorClass | undefined {
 export function classifyStatusFailure(first: AsyncMetaErrorInput | undefined): FailureClass {
   return toFailureClass(classifyMetaError(first ?? { code: 131000 }));
 }
+
+/** Compile time: the classifier's kinds are exactly the domain's failure kinds (one vocabulary, not two). */
+type SameKinds = [MetaErrorClass['kind']] extends [FailureKind]
+  ? [FailureKind] extends [MetaErrorClass['kind']]
+    ? true
+    : never
+  : never;
+const _sameKinds: SameKinds = true;

@@ -10,8 +10,8 @@ import type { MessagesRepo, MessageRow } from '../db/repositories/messages';
 import type { TenantRow } from '../db/repositories/tenants';
 import { SA } from '../domain/search-attributes';
 import { readTenantSettings } from '../domain/tenant-settings';
-import { HttpError } from '../api/errors';
-import type { SendMessageBody } from '../api/schemas/messages';
+import type { SendParameters } from '../domain/send-parameters';
+import { ServiceError } from './errors';
 import {
   cancelSignal,
   messageWorkflowId,
@@ -23,19 +23,39 @@ import {
 } from '../../workflows/definitions';
 import type { messageDelivery } from '../../workflows/message-delivery';
 
+/**
+ * A `POST /v1/messages` body as the service reads it, after the API edge validated it (its zod schema's output
+ * must fit this, which the route's call checks at compile time).
+ */
+export interface MessageRequest {
+  to: string;
+  template: string;
+  language: string;
+  parameters?: SendParameters;
+  idempotencyKey?: string;
+  campaignId?: string;
+  prefer?: { wabaId?: string; phoneNumberId?: string };
+  smartUtilityFallback?: {
+    enabled: boolean;
+    consentTemplate?: string;
+    consentParameters?: SendParameters;
+    waitFor?: number;
+  };
+}
+
 export interface MessageServiceDeps {
   messages: MessagesRepo;
   temporal: Client;
   taskQueue: string;
 }
 
-function requestHash(body: SendMessageBody): string {
+function requestHash(body: MessageRequest): string {
   const { idempotencyKey: _k, ...rest } = body;
   return crypto.createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
 /** Builds the workflow input from the request and the tenant's policy. */
-export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: SendMessageBody): MessageDeliveryInput {
+export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: MessageRequest): MessageDeliveryInput {
   const settings = readTenantSettings(tenant.settings);
   const suf = { ...settings.smartUtilityFallback, ...body.smartUtilityFallback };
   return {
@@ -93,7 +113,7 @@ export function createMessageService(deps: MessageServiceDeps) {
 
   return {
     /** Idempotent by key: the same key returns the same message and starts no second workflow. */
-    async submit(tenant: TenantRow, body: SendMessageBody): Promise<{ message: MessageRow; created: boolean }> {
+    async submit(tenant: TenantRow, body: MessageRequest): Promise<{ message: MessageRow; created: boolean }> {
       const id = crypto.randomUUID();
       const hash = requestHash(body);
       const { message, created } = await deps.messages.createOrGet({
@@ -108,7 +128,7 @@ export function createMessageService(deps: MessageServiceDeps) {
         request: { ...body, requestHash: hash },
       });
       if (!created && message.request.requestHash !== hash) {
-        throw new HttpError(409, 'idempotency_conflict', 'this idempotencyKey was used with a different request');
+        throw new ServiceError('idempotency_conflict', 'this idempotencyKey was used with a different request');
       }
       // Also on a repeat: the first call may have crashed between the insert and the start.
       await startWorkflow(message, buildDeliveryInput(tenant, message.id, body));
@@ -126,12 +146,12 @@ export function createMessageService(deps: MessageServiceDeps) {
 
     async cancel(row: MessageRow, reason: string): Promise<void> {
       if (TERMINAL_STATUSES.includes(row.status as MessageStatus)) {
-        throw new HttpError(409, 'already_final', `message is already ${row.status}`);
+        throw new ServiceError('already_final', `message is already ${row.status}`);
       }
       try {
         await deps.temporal.workflow.getHandle(row.workflowId).signal(cancelSignal, { reason });
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'not_running', 'message is not in flight');
+        if (err instanceof WorkflowNotFoundError) throw new ServiceError('not_running', 'message is not in flight');
         throw err;
       }
     },

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { NON_RETRYABLE_FAILURE_TYPES } from '../../src/domain/errors';
-import {
-  classifyMetaError,
-  metaErrorToFailureType,
-  parseGraphErrorBody,
-  type MetaErrorClass,
-} from '../../src/meta/error-classification';
+import { FAILURE_KINDS, NON_RETRYABLE_FAILURE_TYPES } from '../../src/domain/failure';
+import { classifyMetaError, parseGraphErrorBody, type MetaErrorClass } from '../../src/meta/error-classification';
 
 type Expected = { kind: MetaErrorClass['kind']; reason: string } & Record<string, unknown>;
 type Row = readonly [code: number, httpStatus: number, expected: Expected];
@@ -277,14 +272,16 @@ void describe('parseGraphErrorBody', () => {
   });
 });
 
-void describe('metaErrorToFailureType and the vocabulary', () => {
-  void test('when each kind maps to a failure type, then exactly the non-retryable kinds are listed as non-retryable', () => {
+void describe('the failure vocabulary', () => {
+  void test('when each code is classified, then its kind names a failure type, and an activity retries in place only what repeating can fix', () => {
     const seen = new Set<string>();
     for (const [code, httpStatus] of CODE_TABLE) {
       const cls = classifyMetaError({ httpStatus, body: graphBody(code) });
-      const type = metaErrorToFailureType(cls);
+      const { type, retryInPlace } = FAILURE_KINDS[cls.kind];
       seen.add(type);
-      assert.equal(NON_RETRYABLE_FAILURE_TYPES.includes(type), !cls.retryable, `${code} → ${type}`);
+      assert.equal(NON_RETRYABLE_FAILURE_TYPES.includes(type), !retryInPlace, `${code} → ${type}`);
+      if (retryInPlace) assert.equal(cls.retryable, true, `${code} is retried in place but cannot succeed`);
+      if (!cls.retryable) assert.ok(NON_RETRYABLE_FAILURE_TYPES.includes(type), `${code} must not be retried`);
     }
     assert.equal(seen.size, 7);
   });

@@ -167,8 +167,9 @@ async function decideAndAct(
       return undefined;
     case 'fallback':
       return smartUtilityFallback(run, failure, combination);
-    // A message workflow has no later round (`laterRound: false`): nothing asks for one.
+    // A message workflow has no later round (`laterRound: false`), so `decide` never asks it for one.
     case 'retry_later':
+      return run.fail('attempts_exhausted', action.code);
     case 'fail':
       return run.fail(action.reason, action.code);
   }

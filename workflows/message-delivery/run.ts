@@ -8,6 +8,8 @@ import {
 } from '@temporalio/workflow';
 import { interpretConsent, messageOfConsentPayload } from '../../src/domain/consent';
 import { failureKindOfType } from '../../src/domain/failure';
+import type { FailureReason } from '../../src/domain/failure-reasons';
+import type { StatusEvent, TimelineEventType } from '../../src/domain/timeline';
 import { SA } from '../../src/domain/search-attributes';
 import { foldStatus, isDelivered } from '../../src/domain/status';
 import { local } from './activities';
@@ -89,7 +91,7 @@ export function startRun(input: MessageDeliveryInput) {
 
   const ctx = { tenantId: input.tenantId, messageId: input.messageId };
 
-  async function setStatus(status: MessageStatus, event?: { type: string; data: Record<string, unknown> }) {
+  async function setStatus(status: MessageStatus, event?: { type: TimelineEventType; data: Record<string, unknown> }) {
     state.status = status;
     step += 1;
     upsertSearchAttributes([{ key: SA.status, value: status }]);
@@ -102,7 +104,7 @@ export function startRun(input: MessageDeliveryInput) {
     });
   }
 
-  async function finish(status: MessageStatus, data: Record<string, unknown> = {}): Promise<MessageDeliveryResult> {
+  async function finish(status: StatusEvent, data: Record<string, unknown> = {}): Promise<MessageDeliveryResult> {
     await setStatus(status, { type: status, data });
     return { status, deliveredVia: state.deliveredVia, failure: state.failure };
   }
@@ -115,12 +117,12 @@ export function startRun(input: MessageDeliveryInput) {
     cancelled: () => cancelReason,
     setStatus,
     finish,
-    fail(reason: string, code?: number) {
+    fail(reason: FailureReason, code?: number) {
       state.failure = { reason, code };
       return finish('failed', { ...state.failure });
     },
     /** A timeline event that changes no status. */
-    async note(type: string, data: Record<string, unknown>) {
+    async note(type: TimelineEventType, data: Record<string, unknown>) {
       step += 1;
       await local.recordProgress({ ...ctx, status: state.status, event: { type, data, key: `step-${step}` } });
     },

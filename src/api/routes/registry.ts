@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { RegistryRepo } from '../../db/repositories/registry';
 import { toSnapshot } from '../../db/registry-snapshot';
 import { evaluatePhoneNumber, evaluateTemplate, evaluateWaba } from '../../domain/health';
-import { MetaApiError } from '../../meta/client';
+import { classifyGraphError } from '../../meta/failure-class';
 import { type RegistrySync, WabaNotRegisteredError } from '../../services/registry-sync';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
@@ -43,21 +43,21 @@ export const groupBody = z
 function syncError(fields: { id: string; token: string }) {
   return (err: unknown): never => {
     if (err instanceof WabaNotRegisteredError) throw notFound('WABA');
-    if (!(err instanceof MetaApiError)) throw err;
-    // No answer, an outage, a throttle, or an answer we could not read: nothing the caller can fix.
-    if (err.httpStatus === undefined || err.httpStatus < 400 || err.httpStatus >= 500 || err.httpStatus === 429) {
+    const cls = classifyGraphError(err);
+    if (!cls) throw err;
+    // No answer, an outage, a throttle: nothing the caller can fix.
+    if (cls.kind === 'transient' || cls.kind === 'throttled') {
       throw new HttpError(503, 'meta_unavailable', 'Meta is unavailable; try again later');
     }
-    const graph = (err.body as { error?: { code?: number; message?: string } } | undefined)?.error;
-    const field = graph?.code === 190 ? fields.token : graph?.code === 100 ? fields.id : 'body';
-    const why = graph?.message ?? `HTTP ${err.httpStatus}`;
+    const field = cls.kind === 'auth' ? fields.token : cls.code === 100 ? fields.id : 'body';
+    const why = cls.message;
     throw new HttpError(422, 'meta_rejected', 'Meta refused the request (check the WABA id and access token)', [
-      { field, message: `${graph?.code ? `(#${graph.code}) ` : ''}${why}`.slice(0, 500) },
+      { field, message: `${cls.code !== null ? `(#${cls.code}) ` : ''}${why}`.slice(0, 500) },
     ]);
   };
 }
 
-/** The registry and health routes of DESIGN.md §8. Health verdicts are evaluated now, from the stored facts. */
+/** The registry and health routes (docs/api.md). Health verdicts are evaluated now, from the stored facts. */
 export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySync }): Router {
   const router = Router();
 

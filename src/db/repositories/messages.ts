@@ -1,3 +1,4 @@
+import type { TimelineEventType } from '../../domain/timeline';
 import type { Pool } from '../pool';
 
 export interface MessageRow {
@@ -115,7 +116,7 @@ export function createMessagesRepo(pool: Pool) {
     async appendEvent(
       tenantId: string,
       messageId: string,
-      type: string,
+      type: TimelineEventType,
       data: Record<string, unknown>,
       dedupeKey: string,
     ): Promise<void> {

@@ -1,0 +1,21 @@
+/** The statuses a message's timeline records as events of their own, when the message reaches them. */
+export const STATUS_EVENTS = ['sent', 'delivered', 'read', 'failed', 'cancelled', 'expired', 'declined'] as const;
+export type StatusEvent = (typeof STATUS_EVENTS)[number];
+
+/**
+ * Every event type of a message's timeline (`message_events`, `GET /v1/messages/:id`), defined once
+ * (docs/lifecycle.md#timeline-events).
+ */
+export const TIMELINE_EVENT_TYPES = [
+  /** The resolver's choice, with its explanation. */
+  'resolved',
+  /** No healthy combination: the explanation of every rejection. */
+  'no_combination',
+  'attempt_failed',
+  'fallback_started',
+  'consent_asked',
+  'consent_granted',
+  'session_sent',
+  ...STATUS_EVENTS,
+] as const;
+export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
