@@ -16,6 +16,30 @@ const nodeBuiltins = [
   'events',
 ];
 
+// Layering (docs/architecture.md#layers-and-what-they-may-import): each layer names what it must not import.
+const noTests = { group: ['**/test/**', '**/test'], message: 'Production code never imports test code.' };
+const ioLibraries = ['pg', 'express', 'node-pg-migrate', 'pino', 'prom-client'];
+const temporalRuntime = ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/workflow'];
+const noIo = (temporal) => [
+  { group: nodeBuiltins, message: 'Pure code: no Node built-ins (time and I/O come in as arguments or ports).' },
+  { group: [...ioLibraries, ...temporal], message: 'Pure code: no I/O libraries.' },
+  {
+    group: [
+      '**/db/**',
+      '**/api/**',
+      '**/services/**',
+      '**/worker/**',
+      '**/simulator/**',
+      '**/meta/client',
+      '**/activities/**',
+      '**/activities',
+      '**/workflows/**',
+    ],
+    message: 'Pure code imports no adapters: the driver passes ports (see docs/delivery-core.md).',
+  },
+];
+const restrict = (...patterns) => ['error', { patterns: [noTests, ...patterns] }];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'dist/**', 'test/fixtures/**'] },
   eslint.configs.recommended,
@@ -51,6 +75,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            noTests,
             { group: nodeBuiltins, message: 'Workflows are deterministic: no Node built-ins.' },
             {
               group: ['**/src/db/**', '**/src/meta/**', '**/src/api/**', '**/src/worker/**', '**/src/simulator/**'],
@@ -60,6 +85,37 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': restrict() } },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      // @temporalio/common is allowed: search-attribute keys are plain values the workflows share.
+      'no-restricted-imports': restrict(...noIo(temporalRuntime), {
+        group: ['**/delivery/**', '**/delivery'],
+        message: 'The domain is the bottom layer: the delivery core builds on it, not the other way round.',
+      }),
+    },
+  },
+  // The delivery core has no Temporal in it at all: the campaign batch activity runs it without a workflow.
+  { files: ['src/delivery/**/*.ts'], rules: { 'no-restricted-imports': restrict(...noIo(['@temporalio/*'])) } },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        group: ['**/api/**', '**/activities/**', '**/activities', '**/workflows/**', '!**/workflows/definitions'],
+        message: 'Services know no HTTP, activity or workflow code (only the wire names in workflows/definitions).',
+      }),
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        group: ['**/src/api/**'],
+        message: 'Activities know no HTTP edge: they call services and the delivery core.',
+      }),
     },
   },
   {

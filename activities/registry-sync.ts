@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { UsageRepo } from '../src/db/repositories/usage';
 import type { RegistrySync } from '../src/services/registry-sync';
-import type { RefreshAllWabasInput, RegistryRefreshResult } from '../workflows/registry-refresh';
+import type { RefreshAllWabasInput, RegistryRefreshResult } from '../src/domain/registry-refresh';
 
 export interface RegistrySyncDeps {
   sync: RegistrySync;

@@ -127,6 +127,9 @@ export interface MessageState {
   failure?: { reason: FailureReason; code?: number };
 }
 
+/** The workflow's signature, for clients that start it by name (they import no workflow code). */
+export type MessageDeliveryWorkflow = (input: MessageDeliveryInput) => Promise<MessageDeliveryResult>;
+
 export interface MessageDeliveryResult {
   status: MessageStatus;
   deliveredVia?: DeliveredVia;

@@ -1,18 +1,12 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
+import { composeLifeline, type Lifeline } from '../composition';
 import type { Config } from '../config';
 import type { Pool } from '../db/pool';
-import { createContactsRepo } from '../db/repositories/contacts';
-import { createEscalationsRepo } from '../db/repositories/escalations';
-import { createMessagesRepo } from '../db/repositories/messages';
-import { createRegistryRepo } from '../db/repositories/registry';
-import { createTenantsRepo } from '../db/repositories/tenants';
-import { createWebhookInboxRepo } from '../db/repositories/webhook-inbox';
 import type { Logger } from '../logger';
 import type { MetaClient } from '../meta/client';
 import type { SecretBox } from '../secrets';
 import { createMessageService } from '../services/messages';
-import { createRegistrySync } from '../services/registry-sync';
 import { createWebhookIngestion } from '../services/webhooks';
 import type { ProcessorOptions, WebhookProcessor } from '../services/webhooks/processor';
 import { requireTenant } from './auth';
@@ -39,6 +33,8 @@ export interface AppDeps {
   metaAppSecret: string;
   webhookMaxBodyBytes: number;
   processor?: ProcessorOptions;
+  /** The process's composition, when the worker runs in the same process (one cache, one breaker). */
+  lifeline?: Lifeline;
 }
 
 /** The configuration-derived part of the API's dependencies (everything but its clients). */
@@ -54,15 +50,11 @@ export function appSettingsFromConfig(config: Config) {
 
 /** Builds the API without listening; main.ts (or a test) listens and starts the webhook processor. */
 export function createApp(deps: AppDeps): { app: Express; processor: WebhookProcessor } {
-  const tenants = createTenantsRepo(deps.pool);
-  const messages = createMessagesRepo(deps.pool);
-  const registry = createRegistryRepo(deps.pool);
-  const contacts = createContactsRepo(deps.pool);
-  const inbox = createWebhookInboxRepo(deps.pool);
+  const lifeline = deps.lifeline ?? composeLifeline(deps);
+  const { tenants, messages, registry, contacts, inbox, sync } = lifeline;
   const metrics = createMetrics();
   const service = createMessageService({ messages, temporal: deps.temporal, taskQueue: deps.taskQueue });
-  const sync = createRegistrySync({ pool: deps.pool, registry, meta: deps.meta, secrets: deps.secrets });
-  const processor = createWebhookIngestion({ ...deps, inbox, messages, contacts, registry, tenants }, deps.processor);
+  const processor = createWebhookIngestion({ ...lifeline, temporal: deps.temporal, log: deps.log }, deps.processor);
 
   const app = express();
   app.disable('x-powered-by');
@@ -108,7 +100,7 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
   v1.use('/messages', messagesRouter({ service, messages, metrics }));
   v1.use('/contacts', contactsRouter({ contacts }));
   v1.use('/costs', costsRouter({ messages }));
-  v1.use('/escalations', escalationsRouter({ escalations: createEscalationsRepo(deps.pool), secrets: deps.secrets }));
+  v1.use('/escalations', escalationsRouter({ escalations: lifeline.escalations, secrets: deps.secrets }));
   v1.use('/', registryRouter({ registry, sync }));
   app.use('/v1', v1);
 

@@ -42,7 +42,7 @@ function op(summary: string, body?: z.ZodType, extra: Record<string, unknown> = 
   };
 }
 
-/** The public contract (DESIGN.md §8), generated from the same zod schemas that validate requests. */
+/** The public contract (docs/api.md), generated from the same zod schemas that validate requests. */
 export function openApiDocument() {
   const summary = schema(summaryQuery) as { properties?: Record<string, unknown> };
   return {

@@ -11,7 +11,8 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startStack, type Stack } from '../../test/helpers/stack';
+import crypto from 'node:crypto';
+import { BENCH_APP_SECRET, startBenchStack } from './stack';
 import { measureSendRate } from './simulator-send-rate';
 
 const WABAS = ['200000000000011', '200000000000012', '200000000000021', '200000000000022', '200000000000031'];
@@ -22,6 +23,8 @@ const options = z
     concurrency: z.coerce.number().int().min(1).max(200).default(40),
   })
   .parse(parseArgs({ options: { messages: { type: 'string' }, concurrency: { type: 'string' } } }).values);
+
+type Stack = Awaited<ReturnType<typeof startBenchStack>>;
 
 async function burst(stack: Stack, prefix: string, count: number, onProgress?: (sent: number) => Promise<void>) {
   let next = 0;
@@ -44,7 +47,7 @@ async function burst(stack: Stack, prefix: string, count: number, onProgress?: (
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const acceptedMs = Date.now() - started;
   for (;;) {
-    const res = await stack.db.pool.query(
+    const res = await stack.pool.query(
       `SELECT count(*) FILTER (WHERE status IN ('delivered','read'))::int AS ok,
               count(*) FILTER (WHERE status IN ('failed','cancelled','expired','declined'))::int AS bad
          FROM messages WHERE campaign_id = $1`,
@@ -63,7 +66,10 @@ async function main(): Promise<void> {
     `simulator raw send rate: ${raw.requestsPerSecond.toFixed(0)} requests/s (p50 ${raw.p50Ms.toFixed(1)} ms)`,
   );
 
-  const stack = await startStack({
+  const stack = await startBenchStack({
+    taskQueue: `bench-${crypto.randomBytes(4).toString('hex')}`,
+    meta: { simulator: { appSecret: BENCH_APP_SECRET, scenario: 'festive-campaign', statusDelayMs: 20, seed: 42 } },
+    pollMs: 50,
     tenantSettings: {
       requireOptIn: false,
       timing: { statusTimeout: '120s', noneBackoff: '500ms', maxWait: '2s', deadline: '30m' },
@@ -87,10 +93,10 @@ async function main(): Promise<void> {
     const reaction = await burst(stack, '2', second, async (i) => {
       if (!banned && i >= second / 5) {
         banned = true;
-        await stack.control.banWaba(WABAS[0]!);
+        await stack.control!.banWaba(WABAS[0]!);
       }
     });
-    const timing = await stack.db.pool.query(
+    const timing = await stack.pool.query(
       `SELECT (SELECT min(received_at) FROM webhook_inbox WHERE body::text LIKE '%DISABLED_UPDATE%') AS webhook,
               (SELECT max(a.created_at) FROM message_attempts a JOIN messages m ON m.id = a.message_id
                 WHERE m.campaign_id = 'bench-2' AND a.waba_id = $1
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
       [WABAS[0]],
     );
     const { webhook, last_send } = timing.rows[0] as { webhook: Date | null; last_send: Date | null };
-    const gated = await stack.db.pool.query(
+    const gated = await stack.pool.query(
       `SELECT count(*)::int AS n FROM message_attempts a JOIN messages m ON m.id = a.message_id
         WHERE m.campaign_id = 'bench-2' AND a.waba_id = $1 AND a.error->>'reason' = 'unhealthy_before_send'`,
       [WABAS[0]],

@@ -1,18 +1,14 @@
 import path from 'node:path';
-import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { appSettingsFromConfig, createApp } from '../api/app';
+import { appSettingsFromConfig } from '../api/app';
 import { loadConfigOrExit } from '../config';
 import { checkDatabaseReachable, ensureDatabase, migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createLogger } from '../logger';
-import { metaClientFromConfig } from '../meta/client';
+import { startEmbeddedStack } from '../embedded-stack';
 import { createSecretBox } from '../secrets';
-import { createSimulator } from '../simulator';
-import { SimulatorControl } from '../simulator/control-client';
 import { isTemporalServing, startDevServer, type DevServer } from '../tools/temporal-dev';
-import { createLifelineWorker } from '../worker/worker';
 import { runCampaign } from './campaign';
 import { printReport } from './report';
 
@@ -59,56 +55,37 @@ async function main(): Promise<void> {
   }
   say(`✔ Temporal at ${temporalAddress}`);
 
-  const sim = createSimulator({
-    appSecret: config.META_APP_SECRET,
-    scenario: 'festive-campaign',
-    statusDelayMs: 150,
-    seed: 7,
-  });
-  const simServer = await sim.listen(4010);
-  stops.push(() => simServer.close());
-  const control = new SimulatorControl(simServer.url);
-  say(`✔ Cloud API simulator at ${simServer.url} (scenario festive-campaign)`);
-
-  const meta = metaClientFromConfig(config, simServer.url);
-  const secrets = createSecretBox(config.ENCRYPTION_KEY);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await createLifelineWorker({
-    connection: nativeConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { pool, meta, secrets },
-  });
-  const workerRun = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await workerRun;
-    await nativeConnection.close();
-  });
-
+  stops.push(() => nativeConnection.close());
   const connection = await Connection.connect({ address: temporalAddress });
   stops.push(() => connection.close());
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const { app, processor } = createApp({
+  const stack = await startEmbeddedStack({
     pool,
-    temporal,
-    meta,
-    secrets,
+    temporal: { client: temporal, nativeConnection, namespace: config.TEMPORAL_NAMESPACE },
+    secrets: createSecretBox(config.ENCRYPTION_KEY),
     log,
-    ...appSettingsFromConfig(config),
+    meta: {
+      simulator: {
+        appSecret: config.META_APP_SECRET,
+        scenario: 'festive-campaign',
+        statusDelayMs: 150,
+        seed: 7,
+        port: 4010,
+      },
+      apiVersion: config.META_API_VERSION,
+      timeoutMs: config.META_HTTP_TIMEOUT_MS,
+    },
+    api: { ...appSettingsFromConfig(config), port: config.PORT, host: config.HOST },
   });
-  processor.start();
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-  });
-  stops.push(() => processor.stop());
-  stops.push(() => new Promise((r) => server.close(r)));
-  const apiUrl = `http://${config.HOST}:${config.PORT}`;
-  await control.configureWebhook({ url: `${apiUrl}/webhooks/whatsapp`, appSecret: config.META_APP_SECRET });
+  stops.push(() => stack.stop());
+  const { apiUrl, control } = stack;
+  const simUrl = stack.simUrl!;
+  say(`✔ Cloud API simulator at ${simUrl} (scenario festive-campaign)`);
   say(`✔ worker on task queue "${config.TEMPORAL_TASK_QUEUE}", API at ${apiUrl}`);
 
-  const outcome = await runCampaign({ apiUrl, adminKey: config.ADMIN_API_KEY, control, say });
-  await printReport({ apiUrl, uiUrl, simUrl: simServer.url, outcome, say });
+  const outcome = await runCampaign({ apiUrl, adminKey: config.ADMIN_API_KEY, control: control!, say });
+  await printReport({ apiUrl, uiUrl, simUrl, outcome, say });
 
   if (exitAfter) {
     await stopAll();

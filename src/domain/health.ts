@@ -21,7 +21,7 @@ import type {
 import { LOW_HEADROOM_FRACTION, headroom, messagingLimit } from './tiers';
 
 /**
- * Health evaluation (DESIGN §3). Pure: time is an input. A resource is healthy only if every criterion holds;
+ * Health evaluation (docs/health.md). Pure: time is an input. A resource is healthy only if every criterion holds;
  * `degraded` means usable but ranked after healthy equivalents; `unhealthy` is never used by the resolver.
  *
  * Evaluation is split in two so the resolver can index a registry once: a `HealthProfile` holds the reasons
@@ -97,7 +97,7 @@ const TEMPLATE_STATUS: Readonly<Record<TemplateStatus, Rule>> = {
   LOCKED: ['unhealthy', 'template_locked', 'template locked'],
 };
 
-/** UNKNOWN is allowed for new templates (DESIGN §3). */
+/** UNKNOWN is allowed for new templates (docs/health.md). */
 const TEMPLATE_QUALITY: Readonly<Record<QualityRating, Rule>> = {
   GREEN: null,
   YELLOW: ['degraded', 'template_quality_yellow', 'template quality YELLOW (medium)'],
@@ -255,13 +255,13 @@ export function healthAt(profile: HealthProfile, nowMs: number): Health {
   return active ? toHealth(active) : base;
 }
 
-/** DESIGN §3 WABA criteria at `now`. */
+/** docs/health.md WABA criteria at `now`. */
 export function evaluateWaba(waba: Waba, now: Instant): Health {
   return healthAt(wabaHealthProfile(waba), toEpochMs(now));
 }
 
 /**
- * DESIGN §3 phone criteria at `now`, except the portfolio's messaging limit: whether it binds depends on the
+ * docs/health.md phone criteria at `now`, except the portfolio's messaging limit: whether it binds depends on the
  * recipient (already counted, open service window), so the resolver applies it per request and
  * `evaluatePortfolio` reports it for the health matrix. The operator `enabled` switch is not health either.
  */
@@ -269,7 +269,7 @@ export function evaluatePhoneNumber(phone: PhoneNumber, now: Instant): Health {
   return healthAt(phoneHealthProfile(phone), toEpochMs(now));
 }
 
-/** DESIGN §3 template criteria at `now`. */
+/** docs/health.md template criteria at `now`. */
 export function evaluateTemplate(template: Template, now: Instant): Health {
   return healthAt(templateHealthProfile(template), toEpochMs(now));
 }

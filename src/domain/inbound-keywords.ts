@@ -1,5 +1,5 @@
 /**
- * What a customer's inbound message asks for (DESIGN §7): an opt-out, a human, or a consent answer. Pure.
+ * What a customer's inbound message asks for (docs/webhooks.md): an opt-out, a human, or a consent answer. Pure.
  *
  * Keywords match the *whole* message, never a substring ("stop" opts out, "don't stop the offers" does not):
  * Unicode NFC, trimmed, inner whitespace collapsed, punctuation and symbols at either end dropped ("Stop!",

@@ -12,7 +12,7 @@ export const DEFAULT_MAX_ALTERNATIVES = 3;
 const MAX_ALTERNATIVES = 20;
 
 /**
- * The MLAM resolver (DESIGN §4): picks the (WABA, phone number, template) combination that deviates least from
+ * The MLAM resolver (docs/resolver.md): picks the (WABA, phone number, template) combination that deviates least from
  * what the request prefers, among those that are healthy, permitted and have headroom. Pure and deterministic:
  * the same inputs give the same result; ties are spread by a hash of the request id and the candidate.
  *
@@ -29,7 +29,7 @@ const MAX_ALTERNATIVES = 20;
  * second, a portfolio at its messaging limit unless the recipient is already counted in its window
  * (`usage.recipientCountedIn`) or the phone has an open service window with them (`usage.openWindows`).
  *
- * Ranking: healthy before degraded (DESIGN §3: traffic moves away from a YELLOW, LIMITED or stale resource when
+ * Ranking: healthy before degraded (docs/health.md: traffic moves away from a YELLOW, LIMITED or stale resource when
  * a healthy equivalent exists anywhere), then deviation rank (0 sticky phone, 1 primary, 2 same WABA other
  * phone, 3 same WABA other template, 4 other WABA), then within a rank: fewer degraded resources, quality
  * (phone + template: GREEN, UNKNOWN, YELLOW), portfolio pressure (under 10% of the tier left while the

@@ -1,4 +1,4 @@
-/** Template parameters in Lifeline's API shape (DESIGN.md §8), shared by the API, workflows and builders. */
+/** Template parameters in Lifeline's API shape (docs/api.md), shared by the API, workflows and builders. */
 export interface SendParameters {
   header?: { type: 'text'; text: string } | { type: 'image' | 'video' | 'document'; link: string; filename?: string };
   body?: string[] | Record<string, string>;

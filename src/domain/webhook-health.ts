@@ -11,7 +11,7 @@ import {
 } from './registry';
 
 /**
- * Webhook field + value → registry patches (DESIGN §3, source 2). Pure: the caller supplies what the webhook
+ * Webhook field + value → registry patches (docs/health.md). Pure: the caller supplies what the webhook
  * does not say (the WABA's portfolio, its numbers for a display-number lookup) and applies each patch through
  * the one health path. Patches use the domain's field names (src/domain/registry.ts).
  */

@@ -246,7 +246,7 @@ const CODE_RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [134100, resource('template', 'template_syncing', true)],
   [134101, resource('template', 'template_unavailable')],
   [134102, resource('template', 'template_validation_error')],
-  [132018, resource('template', 'template_mm_api_error')], // MM API group, meaning uncertain (§4.4): another template may work
+  [132018, resource('template', 'template_mm_api_error')], // MM API group, meaning uncertain (docs/meta-cloud-api.md#errors): another template may work
   // Recipient: only this user is affected; failover does not help.
   [131026, recipient('undeliverable')],
   [131050, recipient('marketing_opted_out')],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Account, phone and template management fields (META-CLOUD-API.md §5.7–§5.13). Enumerations Meta extends
+ * Account, phone and template management fields (docs/meta-cloud-api.md#webhooks). Enumerations Meta extends
  * often (restriction types, review decisions, template events) stay strings: the pure mapping
  * (src/domain/webhook-health.ts) and health evaluation decide what an unknown value means.
  */
@@ -20,7 +20,7 @@ const ACCOUNT_EVENTS = [
   'ACCOUNT_RECONNECTED',
 ];
 
-/** §5.7, discriminated by `event`; informational events (VERIFIED_ACCOUNT, PARTNER_*, pricing…) as `other`. */
+/** docs/meta-cloud-api.md#webhooks, discriminated by `event`; informational events (VERIFIED_ACCOUNT, PARTNER_*, pricing…) as `other`. */
 export const accountUpdateSchema = z.union([
   z.discriminatedUnion('event', [
     z.object({
@@ -47,7 +47,7 @@ export const accountUpdateSchema = z.union([
   z.object({ event: z.string().refine((e) => !ACCOUNT_EVENTS.includes(e), 'known event, bad shape') }),
 ]);
 
-/** §5.8. FLAGGED/UNFLAGGED/UPGRADE/DOWNGRADE (older docs, the simulator) and ONBOARDING/THROUGHPUT_UPGRADE. */
+/** docs/meta-cloud-api.md#webhooks. FLAGGED/UNFLAGGED/UPGRADE/DOWNGRADE (older docs, the simulator) and ONBOARDING/THROUGHPUT_UPGRADE. */
 export const phoneQualityUpdateSchema = z.object({
   display_phone_number: z.coerce.string().optional(),
   event: z.string().min(1),
@@ -61,7 +61,7 @@ const templateRef = {
   message_template_language: z.string().optional(),
 };
 
-/** §5.9. */
+/** docs/meta-cloud-api.md#webhooks. */
 export const templateStatusUpdateSchema = z.object({
   ...templateRef,
   event: z.string().min(1),
@@ -71,14 +71,14 @@ export const templateStatusUpdateSchema = z.object({
   disable_info: z.object({ disable_date: z.union([z.string(), z.number()]).optional() }).optional(),
 });
 
-/** §5.10. */
+/** docs/meta-cloud-api.md#webhooks. */
 export const templateQualityUpdateSchema = z.object({
   ...templateRef,
   previous_quality_score: z.string().optional(),
   new_quality_score: z.string().min(1),
 });
 
-/** §5.10 `template_category_update`: `previous_category` = already recategorised; `correct_category` = announced. */
+/** docs/meta-cloud-api.md#webhooks `template_category_update`: `previous_category` = already recategorised; `correct_category` = announced. */
 export const templateCategoryUpdateSchema = z.object({
   ...templateRef,
   new_category: z.string().min(1),
@@ -86,10 +86,10 @@ export const templateCategoryUpdateSchema = z.object({
   correct_category: z.string().optional(),
 });
 
-/** §5.11. */
+/** docs/meta-cloud-api.md#webhooks. */
 export const accountReviewUpdateSchema = z.object({ decision: z.string().min(1) });
 
-/** §5.12. The simulator reports number status changes as `PHONE_NUMBER_<STATUS>` alerts on the number. */
+/** docs/meta-cloud-api.md#webhooks. The simulator reports number status changes as `PHONE_NUMBER_<STATUS>` alerts on the number. */
 export const accountAlertsSchema = z.object({
   entity_type: z.string().min(1),
   entity_id: z.coerce.string().min(1),
@@ -101,7 +101,7 @@ export const accountAlertsSchema = z.object({
   }),
 });
 
-/** §5.13 (older payloads: `max_daily_conversation_per_phone` as an integer, -1 = unlimited). */
+/** docs/meta-cloud-api.md#webhooks (older payloads: `max_daily_conversation_per_phone` as an integer, -1 = unlimited). */
 export const businessCapabilityUpdateSchema = z.object({
   max_daily_conversations_per_business: z.string().optional(),
   max_daily_conversation_per_phone: z.number().int().optional(),

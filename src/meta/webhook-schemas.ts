@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HEALTH_FIELDS, healthChangeSchema } from './webhook-health-schemas';
 
 /**
- * Meta's webhook payloads (META-CLOUD-API.md §5). Unknown keys are dropped by parsing (the raw body stays in the
+ * Meta's webhook payloads (docs/meta-cloud-api.md#webhooks). Unknown keys are dropped by parsing (the raw body stays in the
  * inbox); unknown *kinds* (a new inbound type, a new field) parse to an explicit `other` instead of failing, so
  * one novelty never makes a whole batch malformed.
  */
@@ -14,7 +14,7 @@ export const webhookErrorSchema = z.object({
   href: z.string().optional(),
 });
 
-/** §5.6: one delivery status. `status` stays a string: `played`, `warning`, … are ignored by the handler. */
+/** docs/meta-cloud-api.md#webhooks: one delivery status. `status` stays a string: `played`, `warning`, … are ignored by the handler. */
 export const statusSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
@@ -58,7 +58,7 @@ const interactiveSchema = z.union([
 ]);
 
 const KNOWN_INBOUND = ['text', 'button', 'interactive'];
-/** §5.5: one inbound message; media, location, reactions, … arrive as `type: 'other'` with `rawType`. */
+/** docs/meta-cloud-api.md#webhooks: one inbound message; media, location, reactions, … arrive as `type: 'other'` with `rawType`. */
 export const inboundMessageSchema = z.union([
   z.discriminatedUnion('type', [
     z.object({ ...inboundBase, type: z.literal('text'), text: z.object({ body: z.string() }) }),
@@ -74,7 +74,7 @@ export const inboundMessageSchema = z.union([
     .transform((m) => ({ ...m, type: 'other' as const, rawType: m.type })),
 ]);
 
-/** §5.14: the customer used WhatsApp's own "stop promotions" / "resume". */
+/** docs/meta-cloud-api.md#webhooks: the customer used WhatsApp's own "stop promotions" / "resume". */
 export const userPreferenceSchema = z.object({
   wa_id: z.string().min(1),
   category: z.string().optional(),
@@ -110,7 +110,7 @@ export const HANDLED_FIELDS: readonly string[] = ['messages', 'user_preferences'
 
 export const changeSchema = z.object({ field: z.string().min(1), value: z.record(z.string(), z.unknown()) });
 
-/** §5.4. Changes are checked loosely here (the route refuses non-envelopes); each is parsed when processed. */
+/** docs/meta-cloud-api.md#webhooks. Changes are checked loosely here (the route refuses non-envelopes); each is parsed when processed. */
 export const webhookEnvelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
   entry: z

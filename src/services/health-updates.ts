@@ -51,16 +51,8 @@ export function createHealthUpdates(pool: Pool, registry: RegistryRepo) {
         }
         const record = healthRecord(type, row, source);
         await registry.setHealth(db, tenantId, type, id, record);
-        await db.query(
-          `UPDATE health_changes SET verdict = $4 WHERE id = (SELECT max(id) FROM health_changes
-             WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3)`,
-          [tenantId, type, id, record.verdict],
-        );
-        await db.query(
-          `INSERT INTO registry_versions (tenant_id, version) VALUES ($1, 1)
-           ON CONFLICT (tenant_id) DO UPDATE SET version = registry_versions.version + 1`,
-          [tenantId],
-        );
+        await registry.setLatestChangeVerdict(db, tenantId, type, id, record.verdict);
+        await registry.bumpVersion(tenantId, db);
         return record;
       });
     },

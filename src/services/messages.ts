@@ -18,10 +18,10 @@ import {
   stateQuery,
   TERMINAL_STATUSES,
   type MessageDeliveryInput,
+  type MessageDeliveryWorkflow,
   type MessageState,
   type MessageStatus,
 } from '../../workflows/definitions';
-import type { messageDelivery } from '../../workflows/message-delivery';
 
 /**
  * A `POST /v1/messages` body as the service reads it, after the API edge validated it (its zod schema's output
@@ -90,7 +90,7 @@ export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: M
 export function createMessageService(deps: MessageServiceDeps) {
   async function startWorkflow(row: MessageRow, input: MessageDeliveryInput): Promise<void> {
     try {
-      await deps.temporal.workflow.start<typeof messageDelivery>('messageDelivery', {
+      await deps.temporal.workflow.start<MessageDeliveryWorkflow>('messageDelivery', {
         workflowId: row.workflowId,
         taskQueue: deps.taskQueue,
         args: [input],

@@ -3,7 +3,7 @@ import type { RegistryRepo } from '../db/repositories/registry';
 import { MetaApiError, type MetaClient } from '../meta/client';
 import type { HealthStatus, PhoneNumberNode, TemplateNode, WabaNode } from '../meta/graph-schemas';
 import type { SecretBox } from '../secrets';
-import type { WabaRefreshOutcome } from '../../workflows/registry-refresh';
+import type { WabaRefreshOutcome } from '../domain/registry-refresh';
 import { healthRecord } from './health-updates';
 
 function canSend(h: HealthStatus | undefined) {
@@ -103,9 +103,7 @@ export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; m
         await deps.registry.upsertPortfolio(db, tenantId, { id: portfolioId, messagingTier: tier });
         const wf = wabaFields(waba);
         const wRow = { id: wabaId, portfolioId, name: name ?? waba.name, accessTokenEnc: sealed, fields: wf };
-        const previous = (
-          await db.query('SELECT fields FROM wabas WHERE tenant_id = $1 AND id = $2', [tenantId, wabaId])
-        ).rows[0]?.fields;
+        const previous = (await deps.registry.row(db, tenantId, 'waba', wabaId))?.fields;
         await deps.registry.upsertWaba(
           db,
           tenantId,
@@ -145,11 +143,7 @@ export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; m
           phones.map((p) => p.id),
           templates.map((t) => t.id),
         );
-        await db.query(
-          `INSERT INTO registry_versions (tenant_id, version) VALUES ($1, 1)
-           ON CONFLICT (tenant_id) DO UPDATE SET version = registry_versions.version + 1`,
-          [tenantId],
-        );
+        await deps.registry.bumpVersion(tenantId, db);
       });
       return { wabaId, portfolioId, phoneNumbers: phones.length, templates: templates.length };
     },

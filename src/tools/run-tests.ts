@@ -5,7 +5,7 @@ import { checkDatabaseReachable } from '../db/migrate';
 import { startDevServer } from './temporal-dev';
 
 /**
- * `npm test`: one Temporal dev server for the whole run (TEMPORAL-NOTES.md §1.2: the SDK's own 5 s start window
+ * `npm test`: one Temporal dev server for the whole run (docs/temporal.md: the SDK's own 5 s start window
  * is flaky on 2 cores), then node:test over every test file (or the files given), then the server is stopped.
  */
 function findTests(dir: string): string[] {

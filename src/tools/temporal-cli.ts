@@ -40,7 +40,7 @@ function goBinDir(env: Env): string | undefined {
   }
 }
 
-/** Finds the CLI without building it, in DESIGN.md §10's order. */
+/** Finds the CLI without building it, in the order of docs/temporal.md. */
 export function findTemporalCli(env: Env = process.env): CliLocation | undefined {
   const explicit = env.TEMPORAL_CLI_PATH;
   if (explicit) {

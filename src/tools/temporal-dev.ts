@@ -24,7 +24,7 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** The flags every Lifeline dev server gets (TEMPORAL-NOTES.md §1.3: defaults differ across server versions). */
+/** The flags every Lifeline dev server gets (docs/temporal.md: defaults differ across server versions). */
 export function devServerFlags(opts: { port: number; uiPort?: number; headless?: boolean; dbFile?: string }): string[] {
   return [
     'server',

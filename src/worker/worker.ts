@@ -29,7 +29,7 @@ export interface LifelineWorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleWithSourceMap;
-  /** Explicit cache size: the heap-derived default ignores off-heap memory (TEMPORAL-NOTES.md §5.3). */
+  /** Explicit cache size: the heap-derived default ignores off-heap memory (docs/temporal.md). */
   maxCachedWorkflows?: number;
 }
 

@@ -10,7 +10,7 @@ import {
 import type { RegistrySnapshot } from '../../src/domain/registry';
 import { NOW, buildRequest, combinationOf, emptyUsage, grid, noneOf, patch } from './arbitraries';
 
-/** Exclusions with reasons, `none`, portfolio limits, category filter, determinism (DESIGN §4.2, §4.5). */
+/** Exclusions with reasons, `none`, portfolio limits, category filter, determinism (docs/resolver.md). */
 
 const run = (s: RegistrySnapshot, req = {}, usage = emptyUsage()) => resolve(buildRequest(req), s, usage, NOW);
 const one = () => grid({ wabas: 1, phonesPerWaba: 1 });

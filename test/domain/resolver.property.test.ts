@@ -16,7 +16,7 @@ import { NOW, buildRequest, grid, scenarioArb } from './arbitraries';
 
 /**
  * Brute-force oracle: every (WABA, phone, template) candidate with the reasons the spec gives for excluding it,
- * and its deviation rank, computed straight from DESIGN §4 without the resolver's index or scan.
+ * and its deviation rank, computed straight from docs/resolver.md without the resolver's index or scan.
  */
 interface Judged {
   waba: Waba;

@@ -13,7 +13,7 @@ import {
   type GridOptions,
 } from './arbitraries';
 
-/** Ranking rules (DESIGN §4.3-4.4). Registries come from `grid`: WABAs w1..wN, phones w<i>p<j>, template w<i>t1. */
+/** Ranking rules (docs/resolver.md). Registries come from `grid`: WABAs w1..wN, phones w<i>p<j>, template w<i>t1. */
 
 const run = (s: RegistrySnapshot, req = {}, usage = emptyUsage()) => resolve(buildRequest(req), s, usage, NOW);
 const pick = (s: RegistrySnapshot, req = {}, usage = emptyUsage()): Combination => combinationOf(run(s, req, usage));

@@ -6,7 +6,7 @@ import { buildSessionMessages } from '../../src/domain/session-builder';
 import type { TemplateSendParameters } from '../../src/domain/template-model';
 
 // ---------------------------------------------------------------------------------------------------------------
-// An independent reading of META-CLOUD-API.md §2.2-§2.7 and §3.1 (numbers written out here on purpose).
+// An independent reading of docs/meta-cloud-api.md#content-limits (numbers written out here on purpose).
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});

@@ -30,7 +30,7 @@ function build(components: object[], parameters: TemplateSendParameters): Extrac
   return result;
 }
 
-void describe('session builder: the 8 scenarios of DESIGN.md §6', () => {
+void describe('session builder: the 8 scenarios of docs/smart-utility-fallback.md', () => {
   void test('when there is no media, no quick reply and two URLs, then scenario 1 sends one text with everything', () => {
     const r = build([HEADER_TEXT, BODY, FOOTER, buttons(SHOP, TRACK, PHONE, CODE)], {
       header: { type: 'text', text: 'sale' },

@@ -1,6 +1,6 @@
 /**
  * A simulator scenario for Smart Utility Fallback: one marketing template per session-conversion scenario of
- * DESIGN.md §6 (1-8), the UTILITY consent template, and customers capped at 0 marketing messages (every marketing
+ * docs/smart-utility-fallback.md (1-8), the UTILITY consent template, and customers capped at 0 marketing messages (every marketing
  * template fails with 131049) who answer prompts yes, no, STOP, or not at all.
  */
 export const SUF = {

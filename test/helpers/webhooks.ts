@@ -6,7 +6,7 @@ import type { HttpResult } from './http';
 import { waitFor } from './http';
 import { TEST_APP_SECRET, type Stack } from './stack';
 
-/** Meta's envelope with one change (META-CLOUD-API.md §5.4). */
+/** Meta's envelope with one change (docs/meta-cloud-api.md#webhooks). */
 export function envelope(wabaId: string, field: string, value: unknown, time = Math.floor(Date.now() / 1000)) {
   return { object: 'whatsapp_business_account', entry: [{ id: wabaId, time, changes: [{ field, value }] }] };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { healthPatchesOf, type HealthPatch, type WabaContext } from '../../src/domain/webhook-health';
 import { healthChangeSchema } from '../../src/meta/webhook-health-schemas';
 
-/** Pure table tests: webhook field + value (META-CLOUD-API.md §5.7–§5.13) → registry patches. */
+/** Pure table tests: webhook field + value (docs/meta-cloud-api.md#webhooks) → registry patches. */
 const CTX: WabaContext = {
   wabaId: 'W1',
   portfolioId: 'PF1',

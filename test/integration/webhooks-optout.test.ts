@@ -11,7 +11,7 @@ const B = '300000000000121'; // WABA 12
 const JAY = FESTIVE.customers.jay; // offline: messages stay in flight at `sent`
 const DEV = '919800000004'; // ignores messages
 
-/** Meta escapes every code unit above U+007F (META-CLOUD-API.md §5.2); so do these hand-made bodies. */
+/** Meta escapes every code unit above U+007F (docs/meta-cloud-api.md#webhooks); so do these hand-made bodies. */
 const metaJson = (v: unknown) =>
   JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 

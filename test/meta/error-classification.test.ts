@@ -24,7 +24,7 @@ const REC = (reason: string): Expected => ({ kind: 'recipient', reason });
 const REQ = (reason: string): Expected => ({ kind: 'request', reason });
 const AUTH = (reason: string): Expected => ({ kind: 'auth', reason, resource: 'waba' });
 
-/** Every code of META-CLOUD-API.md §4.3-§4.4, with the HTTP status of §4.3 (400 where the table has none). */
+/** Every code of docs/meta-cloud-api.md#errors, with the HTTP status Meta's table gives (400 where it gives none). */
 const CODE_TABLE: readonly Row[] = [
   [0, 401, AUTH('token_invalid')],
   [1, 400, T('api_unknown')],

@@ -7,6 +7,7 @@ import type {
   FailureClass,
   MessageDeliveryInput,
   MessageDeliveryResult,
+  MessageDeliveryWorkflow,
 } from '../definitions';
 import { local, send } from './activities';
 import { startAttempts, type Attempts } from './attempts';
@@ -50,6 +51,9 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
   }
   return run.fail('attempts_exhausted');
 }
+
+// Clients start the workflow by name with this signature; the compiler keeps the two in step.
+const _signature: MessageDeliveryWorkflow = messageDelivery;
 
 /** Resolve: the healthiest least-deviating combination, avoiding what failed this message. */
 async function resolve(run: Run, attempts: Attempts): Promise<Combination | undefined> {

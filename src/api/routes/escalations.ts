@@ -15,7 +15,7 @@ const listQuery = z
   .strict();
 const idParams = z.object({ id: z.uuid() });
 
-/** Human escalations raised by customers' keywords (DESIGN §7): the tenant's agent desk reads and resolves them. */
+/** Human escalations raised by customers' keywords (docs/webhooks.md): the tenant's agent desk reads and resolves them. */
 export function escalationsRouter(deps: { escalations: EscalationsRepo; secrets: SecretBox }): Router {
   const router = Router();
 

@@ -33,7 +33,7 @@ export const sendParametersSchema = z
   })
   .strict();
 
-/** POST /v1/messages (DESIGN.md §8). */
+/** POST /v1/messages (docs/api.md). */
 export const sendMessageBodySchema = z
   .object({
     to: z

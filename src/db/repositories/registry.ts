@@ -219,6 +219,21 @@ export function createRegistryRepo(pool: Pool) {
       );
     },
 
+    /** The verdict a resource's latest health change led to (known only once the change is merged). */
+    async setLatestChangeVerdict(
+      db: Queryable,
+      tenantId: string,
+      type: Exclude<ResourceType, 'portfolio'>,
+      id: string,
+      verdict: string,
+    ) {
+      await db.query(
+        `UPDATE health_changes SET verdict = $4 WHERE id = (SELECT max(id) FROM health_changes
+           WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3)`,
+        [tenantId, type, id, verdict],
+      );
+    },
+
     async setOperatorControls(tenantId: string, id: string, c: { enabled?: boolean; priority?: number }) {
       const res = await pool.query(
         `UPDATE phone_numbers SET enabled = COALESCE($3, enabled), priority = COALESCE($4, priority)

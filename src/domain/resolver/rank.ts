@@ -35,7 +35,7 @@ export interface Candidate {
 }
 
 /**
- * The ranking. Healthy before degraded across ranks (DESIGN §3: traffic moves away from a YELLOW template or
+ * The ranking. Healthy before degraded across ranks (docs/health.md: traffic moves away from a YELLOW template or
  * number when a healthy equivalent exists, before Meta pauses it), then least deviation, then within a rank
  * fewer degraded resources, quality, portfolio pressure, group order, operator priority, headroom-weighted
  * hash; `seq` (scan order) makes the order total.

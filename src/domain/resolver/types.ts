@@ -1,6 +1,6 @@
 import type { HealthReason, HealthReasonCode, HealthVerdict, TemplateCategory } from '../registry';
 
-/** How far a combination deviates from what the request prefers, best first (DESIGN §4.3). */
+/** How far a combination deviates from what the request prefers, best first (docs/resolver.md). */
 export const DEVIATIONS = [
   'sticky',
   'primary',

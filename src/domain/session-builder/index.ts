@@ -1,6 +1,6 @@
 /**
  * Smart Utility Fallback: converts a marketing template and its send parameters into one or two WhatsApp
- * session messages (DESIGN.md §6). Pure and total: unsupported or inconsistent input is a typed failure.
+ * session messages (docs/smart-utility-fallback.md). Pure and total: unsupported or inconsistent input is a typed failure.
  */
 import { parseMetaTemplate } from '../template-model';
 import { Notes } from './compose';

@@ -1,4 +1,4 @@
-/** WhatsApp limits for session messages (META-CLOUD-API.md §2.2, §2.3, §3.1), in JS string length. */
+/** WhatsApp limits for session messages (docs/meta-cloud-api.md#content-limits), in JS string length. */
 export const SESSION_LIMITS = {
   textBody: 4096,
   caption: 1024,

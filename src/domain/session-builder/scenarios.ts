@@ -1,4 +1,4 @@
-/** The 8 conversions of DESIGN.md §6, from resolved content to exact session-message payloads. */
+/** The 8 conversions of docs/smart-utility-fallback.md, from resolved content to exact session-message payloads. */
 import { composeBlocks, uniqueIds, uniqueTitles, type Notes } from './compose';
 import type { ResolvedContent, ResolvedHeader } from './content';
 import { SESSION_LIMITS as L } from './limits';

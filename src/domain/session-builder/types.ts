@@ -1,4 +1,4 @@
-/** Input, output and payload types of the session-message builder (META-CLOUD-API.md §2.2-§2.7). */
+/** Input, output and payload types of the session-message builder (docs/meta-cloud-api.md#content-limits). */
 import type { MetaTemplateLike, TemplateSendParameters } from '../template-model';
 
 /** Words the builder adds itself; pass them in the template's language. */
@@ -122,7 +122,7 @@ export type SessionBuildResult =
       readonly scenario: SessionScenario;
       /** Send in order; two messages only in scenario 8 (media, then list). */
       readonly messages: readonly [SessionMessage] | readonly [SessionMessage, SessionMessage];
-      /** Space consecutive messages by at least this much (pair rate limit, META-CLOUD-API.md §7.3). */
+      /** Space consecutive messages by at least this much (pair rate limit, docs/meta-cloud-api.md#limits-and-pacing). */
       readonly minSpacingMs: number;
       readonly choices: readonly SessionChoice[];
       readonly truncated: readonly TruncationNote[];

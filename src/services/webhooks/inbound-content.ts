@@ -1,7 +1,7 @@
 import type { InboundPayload } from '../../meta/webhook-schemas';
 import type { InboundReply } from '../../../workflows/definitions';
 
-/** Pure views of an inbound message (META-CLOUD-API.md §5.5) for keyword matching and workflow signals. */
+/** Pure views of an inbound message (docs/meta-cloud-api.md#webhooks) for keyword matching and workflow signals. */
 
 /** Unix seconds (Meta's string) → ISO; an unparseable timestamp becomes "now" rather than failing the event. */
 export function inboundAt(timestamp: string, now = Date.now()): string {

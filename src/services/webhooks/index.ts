@@ -9,8 +9,8 @@ import type { WebhookInboxRepo } from '../../db/repositories/webhook-inbox';
 import { createWebhookTargetsRepo } from '../../db/repositories/webhook-targets';
 import type { Logger } from '../../logger';
 import type { SecretBox } from '../../secrets';
-import { createCircuitBreaker } from '../circuit-breaker';
-import { createHealthUpdates } from '../health-updates';
+import type { CircuitBreaker } from '../circuit-breaker';
+import type { HealthUpdates } from '../health-updates';
 import { createDispatcher } from './dispatcher';
 import { createEscalationForwarder } from './escalation-forwarder';
 import { createHealthHandler } from './health-handler';
@@ -28,6 +28,8 @@ export interface WebhookIngestionDeps {
   contacts: ContactsRepo;
   registry: RegistryRepo;
   tenants: TenantsRepo;
+  health: HealthUpdates;
+  breaker: CircuitBreaker;
 }
 
 /**
@@ -42,12 +44,12 @@ export function createWebhookIngestion(deps: WebhookIngestionDeps, opts: Process
     { retryBaseMs: opts.retryBaseMs, pollMs: opts.pollMs === undefined ? undefined : opts.pollMs * 4 },
   );
   const inbound = createInboundHandlers({ ...deps, targets, escalations, forwarder });
-  const health = createHealthUpdates(deps.pool, deps.registry);
+  const { health } = deps;
   const handle = createDispatcher({
     status: createStatusHandler({
       messages: deps.messages,
       temporal: deps.temporal,
-      breaker: createCircuitBreaker(health),
+      breaker: deps.breaker,
     }),
     inbound: inbound.inbound,
     userPreference: inbound.userPreference,

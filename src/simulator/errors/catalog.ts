@@ -1,6 +1,6 @@
 /**
  * Meta's error codes as the simulator answers them: title (the text after "(#code)"), HTTP status (Meta's
- * Nov 2025 table, META-CLOUD-API.md §4.3) and whether an async failure normally arrives *without* a prior
+ * Nov 2025 table, docs/meta-cloud-api.md#errors) and whether an async failure normally arrives *without* a prior
  * `sent` status (131049/131026 and friends never reach the device, so Meta never reports them sent).
  */
 export interface ErrorSpec {
