@@ -25,8 +25,17 @@ function refusal(outcome: Extract<SendOutcome, { outcome: 'refused' }>): Applica
   });
 }
 
-function accepted<T extends SendOutcome>(outcome: T): { wamid: string } {
+/**
+ * What a send activity returns: Meta's wamid, or an unknown outcome (docs/delivery-guarantees.md). An unknown
+ * outcome is a result, not a failure: a retried activity would send again, which is exactly what must not happen
+ * before the workflow knows whether Meta had the message.
+ */
+export type SendResult =
+  { wamid: string; unknown?: undefined } | { wamid?: undefined; unknown: { requests: number; reason: string } };
+
+function accepted<T extends SendOutcome>(outcome: T): SendResult {
   if (outcome.outcome === 'refused') throw refusal(outcome);
+  if (outcome.outcome === 'unknown') return { unknown: { requests: outcome.requests, reason: outcome.message } };
   return { wamid: outcome.wamid };
 }
 
@@ -40,14 +49,14 @@ export function createSendActivities(ports: SendActivityDeps) {
     /** Sends one template attempt (the message itself, or a Smart Utility Fallback consent prompt). */
     async sendTemplate(
       input: AttemptRequest & { combination: Combination; parameters?: SendParameters; kind?: 'template' | 'consent' },
-    ): Promise<{ wamid: string }> {
+    ): Promise<SendResult> {
       return accepted(await sendTemplate(deps, input));
     },
 
     /** Sends one free-form session message (inside the service window the customer's reply opened). */
     async sendSession(
       input: AttemptRequest & { phoneNumberId: string; payload: Record<string, unknown> },
-    ): Promise<{ wamid: string; wabaId: string }> {
+    ): Promise<SendResult & { wabaId: string }> {
       const outcome = await sendSession(deps, input);
       return { ...accepted(outcome), wabaId: outcome.wabaId! };
     },

@@ -10,25 +10,47 @@ import { createMetaClient, type MetaClient } from './meta/client';
 import type { SecretBox } from './secrets';
 import { createSimulator, type SimulatorOptions } from './simulator';
 import { SimulatorControl } from './simulator/control-client';
+import { createProcessMetrics } from './metrics/process-metrics';
+import { listenMetrics } from './metrics/server';
 import { createLifelineWorker } from './worker/worker';
 
 export interface EmbeddedStackOptions {
   /** The database (the caller owns it: a scratch database, or the configured one). */
   pool: Pool;
+  /**
+   * The API's own connections (webhook intake, routes, the inline processor), as the API process has its own pool
+   * in production: a busy worker's statements never hold up a webhook's acknowledgement. Default: `pool`.
+   */
+  apiPool?: Pool;
   /** Connections to a Temporal server (the caller owns them, and the dev server if it started one). */
   temporal: { client: Client; nativeConnection: NativeConnection; namespace?: string };
   secrets: SecretBox;
   log: Logger;
+  /** Lifeline's clock for service-window checks (API and worker alike); tests move it with the simulator's. */
+  now?: () => number;
   /** Start the Cloud API simulator and point the Meta client at it, or use the given client (it sends nowhere). */
   meta:
     | { simulator: SimulatorOptions & { port?: number }; apiVersion?: string; timeoutMs?: number }
     | { client: MetaClient };
-  api: Omit<AppDeps, 'pool' | 'temporal' | 'meta' | 'secrets' | 'log' | 'lifeline'> & { port?: number; host?: string };
+  api: Omit<AppDeps, 'pool' | 'temporal' | 'meta' | 'secrets' | 'log' | 'lifeline'> & {
+    port?: number;
+    host?: string;
+    /** false: the API only fills the webhook inbox; separate `npm run webhooks` processes drain it. */
+    inlineWebhookProcessor?: boolean;
+  };
   /**
    * A Lifeline worker on the API's task queue, started at once unless `startNow` is false (then `startWorker()`
    * starts it); `false`: none, the caller hosts its own workflows.
    */
-  worker?: { workflowBundle?: WorkflowBundleWithSourceMap; maxCachedWorkflows?: number; startNow?: boolean } | false;
+  worker?:
+    | {
+        workflowBundle?: WorkflowBundleWithSourceMap;
+        maxCachedWorkflows?: number;
+        startNow?: boolean;
+        /** Serve the worker's metrics on their own listener (an ephemeral port), as `npm run worker` does. */
+        metrics?: boolean;
+      }
+    | false;
 }
 
 export type EmbeddedStack = Awaited<ReturnType<typeof startEmbeddedStack>>;
@@ -52,11 +74,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
           apiVersion: opts.meta.apiVersion ?? 'v23.0',
           timeoutMs: opts.meta.timeoutMs ?? 5000,
         });
-  const lifeline = composeLifeline({ pool: opts.pool, meta, secrets: opts.secrets });
+  const lifeline = composeLifeline({ pool: opts.pool, meta, secrets: opts.secrets, now: opts.now });
 
+  const { inlineWebhookProcessor: _inline, ...appSettings } = opts.api;
   const { app, processor } = createApp({
-    ...opts.api,
-    pool: opts.pool,
+    ...appSettings,
+    pool: opts.apiPool ?? opts.pool,
     temporal: opts.temporal.client,
     meta,
     secrets: opts.secrets,
@@ -69,10 +92,18 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
   });
   stops.push(() => new Promise((r) => server.close(r)));
   const apiUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
-  processor.start();
-  stops.push(() => processor.stop());
+  if (opts.api.inlineWebhookProcessor !== false) {
+    processor.start();
+    stops.push(() => processor.stop());
+  }
   const control = simServer && new SimulatorControl(simServer.url);
   await control?.configureWebhook({ url: `${apiUrl}/webhooks/whatsapp`, appSecret: opts.api.metaAppSecret });
+
+  // The worker's registry outlives a restarted worker (a crash test): its counters keep counting.
+  const workerMetrics = createProcessMetrics();
+  const workerScrape =
+    opts.worker && opts.worker.metrics ? await listenMetrics(workerMetrics.registry, { port: 0, host }) : undefined;
+  if (workerScrape) stops.push(() => workerScrape.close());
 
   async function startWorker() {
     const { workflowBundle, maxCachedWorkflows } = opts.worker || {};
@@ -80,7 +111,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       connection: opts.temporal.nativeConnection,
       namespace: opts.temporal.namespace ?? 'default',
       taskQueue: opts.api.taskQueue,
-      deps: { pool: opts.pool, meta, secrets: opts.secrets, lifeline },
+      deps: { pool: opts.pool, meta, secrets: opts.secrets, now: opts.now, lifeline, observer: workerMetrics.observer },
       workflowBundle,
       maxCachedWorkflows,
     });
@@ -96,6 +127,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     simUrl: simServer?.url,
     control,
     apiUrl,
+    /** The worker's /metrics URL, when `worker.metrics` asked for a listener. */
+    workerMetricsUrl: workerScrape?.url,
     processor,
     /** Starts another worker (after the previous one was stopped, e.g. to simulate a crash). */
     async startWorker() {

@@ -1,5 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { FailureReason } from '../src/domain/failure-reasons';
+import { TERMINAL_STATUSES as DOMAIN_TERMINAL_STATUSES } from '../src/domain/message-status';
+import type { RoutingPolicy } from '../src/domain/resolver/types';
 import type { SendParameters } from '../src/domain/send-parameters';
 import type { AttemptKind, Combination, FailureClass, TrackedAttemptStatus } from '../src/delivery/types';
 
@@ -21,14 +23,7 @@ export type MessageStatus =
   | 'failed'
   | 'cancelled';
 
-export const TERMINAL_STATUSES: readonly MessageStatus[] = [
-  'delivered',
-  'read',
-  'declined',
-  'expired',
-  'failed',
-  'cancelled',
-];
+export const TERMINAL_STATUSES: readonly MessageStatus[] = DOMAIN_TERMINAL_STATUSES;
 
 export type { SendParameters };
 
@@ -50,6 +45,8 @@ export interface MessageDeliveryInput {
   language: string;
   parameters?: SendParameters;
   prefer?: { wabaId?: string; phoneNumberId?: string };
+  /** Absent in inputs recorded before routing policies existed: `primary-first`. */
+  routing?: RoutingPolicy;
   campaignId?: string;
   smartUtilityFallback?: SmartUtilityFallbackOptions;
   /** Every duration the workflow needs travels in its input, so tests can shrink time. */
@@ -61,9 +58,21 @@ export interface MessageDeliveryInput {
     /** First wait when no combination is healthy (doubles up to maxWaitMs). */
     noneBackoffMs: number;
     maxWaitMs: number;
+    /**
+     * How long an attempt whose outcome is unknown (timeout, reset, crash mid-send) waits for a status routed by its
+     * attempt id before it is resent as one Meta never had. Absent in inputs recorded before it existed.
+     */
+    unknownOutcomeWaitMs?: number;
+    /** How long after the status timeout a late failure still re-enters the lifecycle (failover, fallback). */
+    lateStatusWindowMs?: number;
   };
   /** How many template attempts (combinations) the message may use. */
   maxAttempts: number;
+  /**
+   * Set when a campaign promotes a recipient that still fails after its retry rounds (docs/campaigns.md): the
+   * message starts at Smart Utility Fallback, after the campaign's attempts.
+   */
+  promoted?: { attempts: number; failure: FailureClass; combination: Combination };
   /**
    * How many times, in all, an attempt whose outcome is unknown (a transient send failure) may be resent as the
    * same attempt. Absent in inputs recorded before it existed: then `maxAttempts` caps it, as it did.
@@ -98,6 +107,11 @@ export interface InboundReply {
   text?: string;
   payload?: string;
   timestamp: string;
+  /**
+   * Set by the webhook processor on a typed yes/no that quotes nothing, from a contact with exactly one pending
+   * consent prompt: the message whose prompt it answers (docs/delivery-guarantees.md).
+   */
+  solePromptOf?: string;
 }
 
 export interface AttemptView {
@@ -145,3 +159,23 @@ export const stateQuery = defineQuery<MessageState>('state');
 export function messageWorkflowId(tenantId: string, messageId: string): string {
   return `msg:${tenantId}:${messageId}`;
 }
+
+/** A free-form session message (docs/conversations.md): one send from a number whose service window is open. */
+export interface ConversationMessageInput {
+  tenantId: string;
+  messageId: string;
+  recipient: string;
+  phoneNumberId: string;
+  /** Meta's request body without `to` (src/domain/conversations/session-payload.ts). */
+  payload: Record<string, unknown>;
+  statusTimeoutMs: number;
+}
+
+/** The conversationMessage workflow's signature, for services that start it by name (workflows/conversation-message.ts). */
+export type ConversationMessageWorkflow = (input: ConversationMessageInput) => Promise<MessageDeliveryResult>;
+
+export function conversationWorkflowId(tenantId: string, key: string): string {
+  return `conv:${tenantId}:${key}`;
+}
+
+export * from './campaign-definitions';

@@ -3,21 +3,41 @@ import type { Client } from '@temporalio/client';
 import { composeLifeline, type Lifeline } from '../composition';
 import type { Config } from '../config';
 import type { Pool } from '../db/pool';
+import { createApiKeysRepo } from '../db/repositories/api-keys';
+import { createCostsRepo } from '../db/repositories/costs';
 import type { Logger } from '../logger';
 import type { MetaClient } from '../meta/client';
 import type { SecretBox } from '../secrets';
+import { createCampaignsApi } from './campaigns-api';
 import { createMessageService } from '../services/messages';
 import { createWebhookIngestion } from '../services/webhooks';
+import type { OutboundPolicy } from '../services/safe-http';
+import { createTenantSecretCache } from '../services/webhooks/tenant-secrets';
 import type { ProcessorOptions, WebhookProcessor } from '../services/webhooks/processor';
-import { requireTenant } from './auth';
+import { requireTenant, requireToken } from './auth';
+import { consoleRouter } from './console/router';
+import { consoleSessionTenant } from './console/session-auth';
+import { createConsoleSessionsRepo } from '../db/repositories/console-sessions';
 import { errorHandler, HttpError } from './errors';
+import { rejectUnsafeInput } from './input-guard';
 import { createMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { createTenantRateLimiter, rateLimitTenant, type RateLimitSettings } from './rate-limit';
+import { apiKeysRouter } from './routes/api-keys';
+import { consentsRouter } from './routes/consents';
 import { contactsRouter } from './routes/contacts';
+import { conversationsRouter } from './routes/conversations';
+import { createOptOut } from '../services/opt-out';
+import { createWebhookTargetsRepo } from '../db/repositories/webhook-targets';
 import { costsRouter } from './routes/costs';
+import { analyticsRouter } from './routes/analytics';
+import { createAnalyticsRepo } from '../db/repositories/analytics';
+import { createAnalyticsRollupRepo } from '../db/repositories/analytics-rollup';
+import { createHealthChangesRepo } from '../db/repositories/health-changes';
 import { escalationsRouter } from './routes/escalations';
 import { messagesRouter } from './routes/messages';
 import { registryRouter } from './routes/registry';
+import { templatesRouter } from './routes/templates';
 import { tenantsRouter } from './routes/tenants';
 import { webhookRouter } from './routes/webhooks';
 
@@ -35,7 +55,18 @@ export interface AppDeps {
   processor?: ProcessorOptions;
   /** The process's composition, when the worker runs in the same process (one cache, one breaker). */
   lifeline?: Lifeline;
+  /** When set, GET /metrics needs this bearer token. */
+  metricsToken?: string;
+  /** Per-tenant request budget; the default is generous (docs/security.md, "Rate limits"). */
+  rateLimit?: RateLimitSettings;
+  /** Which escalation receivers may be called; only code (tests) widens the public-https default. */
+  outbound?: OutboundPolicy;
+  /** The Temporal Web UI and namespace the console links workflows to (docs/console.md). */
+  temporalUiUrl?: string;
+  namespace?: string;
 }
+
+const DEFAULT_RATE_LIMIT: RateLimitSettings = { requests: 20_000, windowMs: 10_000, store: 'postgres' };
 
 /** The configuration-derived part of the API's dependencies (everything but its clients). */
 export function appSettingsFromConfig(config: Config) {
@@ -45,6 +76,14 @@ export function appSettingsFromConfig(config: Config) {
     webhookVerifyToken: config.WEBHOOK_VERIFY_TOKEN,
     metaAppSecret: config.META_APP_SECRET,
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+    metricsToken: config.METRICS_TOKEN,
+    temporalUiUrl: config.TEMPORAL_UI_URL,
+    namespace: config.TEMPORAL_NAMESPACE,
+    rateLimit: {
+      requests: config.RATE_LIMIT_REQUESTS,
+      windowMs: config.RATE_LIMIT_WINDOW,
+      store: config.RATE_LIMIT_STORE,
+    },
   };
 }
 
@@ -52,9 +91,23 @@ export function appSettingsFromConfig(config: Config) {
 export function createApp(deps: AppDeps): { app: Express; processor: WebhookProcessor } {
   const lifeline = deps.lifeline ?? composeLifeline(deps);
   const { tenants, messages, registry, contacts, inbox, sync } = lifeline;
-  const metrics = createMetrics();
+  const metrics = createMetrics(deps.pool);
   const service = createMessageService({ messages, temporal: deps.temporal, taskQueue: deps.taskQueue });
-  const processor = createWebhookIngestion({ ...lifeline, temporal: deps.temporal, log: deps.log }, deps.processor);
+  const templates = lifeline.templates;
+  const { now, conversations, escalations, consentRecords: consents } = lifeline;
+  const sessions = lifeline.sessionsOn(deps.temporal, deps.taskQueue);
+  const processor = createWebhookIngestion(
+    {
+      ...lifeline,
+      temporal: deps.temporal,
+      log: deps.log,
+      templateReview: templates.submissions,
+      outbound: deps.outbound,
+      sessions,
+      observer: metrics.delivery,
+    },
+    deps.processor,
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -76,7 +129,8 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  app.get('/metrics', async (_req, res) => {
+  const metricsAuth = deps.metricsToken ? [requireToken(deps.metricsToken, 'METRICS_TOKEN')] : [];
+  app.get('/metrics', ...metricsAuth, async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
@@ -87,21 +141,60 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
       processor,
       verifyToken: deps.webhookVerifyToken,
       appSecret: deps.metaAppSecret,
-      tenantAppSecrets: () => tenants.metaAppSecrets(),
+      tenantSecrets: createTenantSecretCache(() => tenants.appSecretsByTenant()),
       maxBodyBytes: deps.webhookMaxBodyBytes,
       metrics,
     }),
   );
 
-  const json = express.json({ limit: '256kb' });
-  app.use('/v1/tenants', json, tenantsRouter({ tenants, adminApiKey: deps.adminApiKey }));
+  const json = [express.json({ limit: '256kb' }), rejectUnsafeInput()];
+  app.use('/v1/tenants', ...json, tenantsRouter({ tenants, adminApiKey: deps.adminApiKey }));
+  const consoleSessions = createConsoleSessionsRepo(deps.pool);
+  app.use(
+    '/console',
+    consoleRouter({
+      sessions: consoleSessions,
+      tenants,
+      temporalUiUrl: deps.temporalUiUrl ?? 'http://localhost:8233',
+      namespace: deps.namespace ?? 'default',
+    }),
+  );
+  const signedIn = consoleSessionTenant(consoleSessions, tenants);
+  const limiter = createTenantRateLimiter(deps.pool, deps.rateLimit ?? DEFAULT_RATE_LIMIT);
+  // Before /v1's parser: inline recipients need a larger JSON limit, and CSV uploads are streamed unparsed.
+  app.use(
+    '/v1/campaigns',
+    signedIn,
+    requireTenant(tenants),
+    rateLimitTenant(limiter),
+    createCampaignsApi({ lifeline, temporal: deps.temporal, taskQueue: deps.taskQueue }),
+    // Answered here: falling through to /v1 would authenticate and rate-count the request a second time.
+    (req: express.Request) => {
+      throw new HttpError(404, 'not_found', `no route ${req.method} ${req.originalUrl.split('?')[0]}`);
+    },
+  );
   const v1 = express.Router();
-  v1.use(json, requireTenant(tenants));
+  v1.use(...json, signedIn, requireTenant(tenants), rateLimitTenant(limiter));
+  v1.use('/api-keys', apiKeysRouter({ keys: createApiKeysRepo(deps.pool) }));
   v1.use('/messages', messagesRouter({ service, messages, metrics }));
-  v1.use('/contacts', contactsRouter({ contacts }));
-  v1.use('/costs', costsRouter({ messages }));
-  v1.use('/escalations', escalationsRouter({ escalations: lifeline.escalations, secrets: deps.secrets }));
-  v1.use('/', registryRouter({ registry, sync }));
+  const targets = createWebhookTargetsRepo(deps.pool);
+  const optOut = createOptOut({ consents, targets, temporal: deps.temporal });
+  v1.use('/contacts', contactsRouter({ contacts, consents, optOut }));
+  v1.use('/consents', consentsRouter({ consents }));
+  v1.use('/conversations', conversationsRouter({ sessions, conversations, contacts, now }));
+  const costs = createCostsRepo(deps.pool);
+  v1.use('/costs', costsRouter({ costs }));
+  v1.use(
+    '/analytics',
+    analyticsRouter({
+      analytics: createAnalyticsRepo(deps.pool),
+      rollup: createAnalyticsRollupRepo(deps.pool),
+      costs,
+    }),
+  );
+  v1.use('/escalations', escalationsRouter({ escalations, secrets: deps.secrets }));
+  v1.use('/templates', templatesRouter({ authoring: templates.authoring, registry }));
+  v1.use('/', registryRouter({ registry, sync, changes: createHealthChangesRepo(deps.pool) }));
   app.use('/v1', v1);
 
   app.use((req, _res) => {

@@ -16,11 +16,28 @@ export function tenantOf(res: Response): TenantRow {
 
 export function requireTenant(tenants: TenantsRepo): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
+    // Already authenticated by a console session (src/api/console/session-auth.ts).
+    if (res.locals.tenant) return next();
     const key = bearer(req);
     if (!key) throw new HttpError(401, 'unauthenticated', 'missing Authorization: Bearer <API key>');
     const tenant = await tenants.findByApiKey(key);
     if (!tenant) throw new HttpError(401, 'unauthenticated', 'invalid API key');
     res.locals.tenant = tenant;
+    next();
+  };
+}
+
+/** A fixed bearer token (e.g. METRICS_TOKEN), compared in constant time; 401 without it or with another. */
+export function requireToken(token: string, what: string): RequestHandler {
+  const expected = crypto.createHash('sha256').update(token).digest();
+  return (req, _res, next) => {
+    const given = crypto
+      .createHash('sha256')
+      .update(bearer(req) ?? '')
+      .digest();
+    if (!crypto.timingSafeEqual(expected, given)) {
+      throw new HttpError(401, 'unauthenticated', `missing or wrong Authorization: Bearer <${what}>`);
+    }
     next();
   };
 }

@@ -1,11 +1,20 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Pool } from '../db/pool';
+import { createDeliveryMetrics } from '../metrics/delivery-metrics';
+import { registerStateGauges } from '../metrics/state-gauges';
 
-/** Prometheus metrics of one API process (a registry per app, so tests can build several). */
-export function createMetrics() {
+/**
+ * Prometheus metrics of one API process (a registry per app, so tests can build several): HTTP and webhook intake,
+ * the inline webhook processor's delivery series, and the shared state read from the database at scrape time.
+ */
+export function createMetrics(pool: Pool) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerStateGauges(registry, pool);
   return {
     registry,
+    /** The inline webhook processor's status lag and asynchronous failovers. */
+    delivery: createDeliveryMetrics(registry),
     httpRequests: new Histogram({
       name: 'lifeline_http_request_duration_seconds',
       help: 'HTTP request duration',
@@ -23,6 +32,11 @@ export function createMetrics() {
       name: 'lifeline_webhooks_rejected_total',
       help: 'Webhook requests refused (unsigned, bad signature, malformed, too large)',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    webhookSignatureChecks: new Counter({
+      name: 'lifeline_webhook_signature_checks_total',
+      help: 'HMACs computed over webhook bodies (at most one per request)',
       registers: [registry],
     }),
     messagesAccepted: new Counter({

@@ -9,6 +9,7 @@
  *
  * Everything runs on loopback: its own Temporal dev server, a fresh database, the simulator, API and worker.
  */
+import { deliveredSql } from '../domain/status';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import crypto from 'node:crypto';
@@ -48,7 +49,7 @@ async function burst(stack: Stack, prefix: string, count: number, onProgress?: (
   const acceptedMs = Date.now() - started;
   for (;;) {
     const res = await stack.pool.query(
-      `SELECT count(*) FILTER (WHERE status IN ('delivered','read'))::int AS ok,
+      `SELECT count(*) FILTER (WHERE ${deliveredSql('status')})::int AS ok,
               count(*) FILTER (WHERE status IN ('failed','cancelled','expired','declined'))::int AS bad
          FROM messages WHERE campaign_id = $1`,
       [`bench-${prefix}`],

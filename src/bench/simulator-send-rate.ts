@@ -16,8 +16,8 @@ import { z } from 'zod';
 import { createSimulator, type Scenario } from '../simulator';
 import { SimulatorControl } from '../simulator/control-client';
 
-const TOKEN = 'bench-token';
-const PHONE = '300000000000801';
+export const TOKEN = 'bench-token';
+export const PHONE = '300000000000801';
 
 /** One number with no throughput ceiling in an unlimited portfolio, so the figure is the simulator's own cost. */
 export const BENCH_SCENARIO: Scenario = {
@@ -86,7 +86,7 @@ export async function measureSendRate(input: SendRateOptions = {}): Promise<Send
   }
 }
 
-async function startTarget(options: z.output<typeof SendRateOptionsSchema>) {
+export async function startTarget(options: z.output<typeof SendRateOptionsSchema>) {
   if (options.url) return { url: options.url, label: `external ${options.url}`, stop: async () => undefined };
   if (options.mode === 'in-process') {
     const sim = createSimulator({ appSecret: 'bench', webhookLogLimit: 1000 });
@@ -130,6 +130,28 @@ async function startTarget(options: z.output<typeof SendRateOptionsSchema>) {
   return { url, label: 'child process', stop };
 }
 
+/** The n-th send of a load: a template to one of a million recipients, each of its own parameter. */
+export function benchSend(n: number) {
+  return {
+    messaging_product: 'whatsapp',
+    to: `4477${String(n % 1_000_000).padStart(8, '0')}`,
+    type: 'template',
+    template: {
+      name: 'bench_offer',
+      language: { code: 'en_US' },
+      components: [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', text: 'Ann' },
+            { type: 'text', text: String(n) },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 async function load(baseUrl: string, options: z.output<typeof SendRateOptionsSchema>) {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const url = new URL(`${baseUrl}/v23.0/${PHONE}/messages`);
@@ -142,24 +164,7 @@ async function load(baseUrl: string, options: z.output<typeof SendRateOptionsSch
   const worker = async (): Promise<void> => {
     while (issued < options.requests && performance.now() < deadline) {
       const n = issued++;
-      const body = JSON.stringify({
-        messaging_product: 'whatsapp',
-        to: `4477${String(n % 1_000_000).padStart(8, '0')}`,
-        type: 'template',
-        template: {
-          name: 'bench_offer',
-          language: { code: 'en_US' },
-          components: [
-            {
-              type: 'body',
-              parameters: [
-                { type: 'text', text: 'Ann' },
-                { type: 'text', text: String(n) },
-              ],
-            },
-          ],
-        },
-      });
+      const body = JSON.stringify(benchSend(n));
       const t0 = performance.now();
       try {
         const status = await post(agent, url, body);

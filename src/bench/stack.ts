@@ -1,10 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createScratchDatabase } from '../db/scratch-database';
 import { startEmbeddedStack, type EmbeddedStackOptions } from '../embedded-stack';
 import { createLogger } from '../logger';
 import { createSecretBox } from '../secrets';
-import { startDevServer, type DevServer } from '../tools/temporal-dev';
+import { connectTemporalClients, startDevServer, type DevServer } from '../tools/temporal-dev';
 import { httpClient } from '../tools/http-client';
 
 export const BENCH_APP_SECRET = 'bench-app-secret';
@@ -16,17 +15,7 @@ export async function connectBenchTemporal() {
   let dev: DevServer | undefined;
   const address =
     process.env.TEMPORAL_ADDRESS ?? (dev = await startDevServer({ headless: true, log: () => undefined })).address;
-  const connection = await Connection.connect({ address });
-  const nativeConnection = await NativeConnection.connect({ address });
-  return {
-    client: new Client({ connection }),
-    nativeConnection,
-    async close() {
-      await connection.close();
-      await nativeConnection.close();
-      await dev?.stop();
-    },
-  };
+  return connectTemporalClients(address, dev);
 }
 
 /**

@@ -9,15 +9,18 @@ export interface ContactConsent {
 export type ConsentVerdict = { allowed: true } | { allowed: false; reason: 'opted_out' | 'no_opt_in' };
 
 /**
- * WhatsApp policy, pure: an opt-out (brand-wide) always blocks; an opt-in is required when the tenant says so.
- * A batch driver loads its page's contacts at once and calls this per recipient.
+ * WhatsApp policy, pure: an opt-out (brand-wide) always blocks; an opt-in is required when the tenant says so,
+ * for business-initiated messages only — a session message answers inside the window the customer's own message
+ * opened (docs/conversations.md), so it needs none. A batch driver loads its page's contacts at once and calls
+ * this per recipient.
  */
 export function consentVerdict(
   contact: ContactConsent | undefined,
   settings: { requireOptIn: boolean },
+  send: { session?: boolean } = {},
 ): ConsentVerdict {
   if (contact?.optedOutAt) return { allowed: false, reason: 'opted_out' };
-  if (settings.requireOptIn && !contact?.optedInAt) return { allowed: false, reason: 'no_opt_in' };
+  if (settings.requireOptIn && !send.session && !contact?.optedInAt) return { allowed: false, reason: 'no_opt_in' };
   return { allowed: true };
 }
 
@@ -30,10 +33,11 @@ export interface ConsentDeps {
 export async function checkConsent(
   deps: ConsentDeps,
   input: { tenantId: string; recipient: string },
+  send: { session?: boolean } = {},
 ): Promise<ConsentVerdict> {
   const [contact, tenant] = await Promise.all([
     deps.contacts.get(input.tenantId, input.recipient),
     deps.tenants.get(input.tenantId),
   ]);
-  return consentVerdict(contact, readTenantSettings(tenant?.settings));
+  return consentVerdict(contact, readTenantSettings(tenant?.settings), send);
 }

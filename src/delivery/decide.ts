@@ -85,6 +85,23 @@ function partOf(c: DecideContext['combination'], resource: BlamedResource): stri
 }
 
 /** Meta's reason for a recipient failure, as a failure reason of the contract. */
-function recipientReason(reason: string): FailureReason {
+export function recipientReason(reason: string): FailureReason {
+  // Our own consent re-check right before the send (src/delivery/send.ts) refuses with the consent verdict.
+  if (reason === 'opted_out' || reason === 'no_opt_in') return reason;
   return (RECIPIENT_REASONS as readonly string[]).includes(reason) ? (reason as RecipientReason) : 'recipient_rejected';
+}
+
+/**
+ * The failover a failure causes, as a bounded label (`<kind>_<resource>`): the failures `decide` answers with an
+ * exclusion whatever the context, so the next attempt goes through another WABA, number or template.
+ */
+export function failoverReason(failure: FailureClass): string | undefined {
+  const a = decide(failure, {
+    combination: { wabaId: '', phoneNumberId: '', templateId: '' },
+    outcomeUnknown: false,
+    sameAttemptRetriesLeft: 0,
+    backoffMs: 0,
+    laterRound: false,
+  });
+  return a.action === 'exclude' ? `${failure.kind}_${a.resource}` : undefined;
 }

@@ -44,3 +44,19 @@ export function unhealthyPart(registry: RegistryView, target: SendTarget, now: n
   }
   return undefined;
 }
+
+/**
+ * The first part of a combination that is degraded at `now` (a YELLOW number or template, a WABA under review…),
+ * if any. A campaign batch asks it before a send it planned on healthy parts: a part that turned degraded since
+ * gives its traffic to healthy equivalents (docs/capacity.md, "Quality shedding").
+ */
+export function degradedPart(registry: RegistryView, target: SendTarget, now: number): BlamedResource | undefined {
+  const { index, templates } = registry;
+  const waba = index.wabas.get(target.wabaId)?.waba;
+  if (waba && evaluateWaba(waba, now).verdict === 'degraded') return 'waba';
+  const phone = index.phones.get(target.phoneNumberId)?.phone;
+  if (phone && evaluatePhoneNumber(phone, now).verdict === 'degraded') return 'phone';
+  const template = target.templateId === undefined ? undefined : templates.get(target.templateId);
+  if (template && evaluateTemplate(template, now).verdict === 'degraded') return 'template';
+  return undefined;
+}

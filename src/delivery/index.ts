@@ -11,3 +11,4 @@ export * from './consent';
 export * from './resolve';
 export * from './health-gate';
 export * from './send';
+export * from './observer';

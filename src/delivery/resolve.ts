@@ -3,6 +3,7 @@ import {
   type RegistryIndex,
   type ResolveResult,
   type Combination as RankedCombination,
+  type RoutingPolicy,
   type UsageSnapshot,
 } from '../domain/resolver';
 import type { TimelineEventType } from '../domain/timeline';
@@ -18,14 +19,20 @@ export interface ResolveInput {
   templateKey: string;
   language: string;
   prefer?: { wabaId?: string; phoneNumberId?: string };
+  routing?: RoutingPolicy;
   exclude: Exclusions;
   category?: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
   /** The resolution's ordinal within the message: seeds load spreading, and dedupes its timeline event. */
   step: number;
 }
 
+/**
+ * What a resolution returns to its driver. `why` is the resolver's one-line reason for its choice: it travels in
+ * the workflow's history (the resolve step's result), so the Temporal Web UI shows the decision and its reason.
+ */
 export type ResolveOutput =
-  { outcome: 'resolved'; combination: Combination; category: string } | { outcome: 'none'; reason: string };
+  | { outcome: 'resolved'; combination: Combination; category: string; why?: string }
+  | { outcome: 'none'; reason: string };
 
 /** What resolution needs to know about the recipient (a `contacts` row fits). */
 export interface RecipientView {
@@ -58,6 +65,7 @@ export function resolveAgainst(
       templateKey: input.templateKey,
       language: input.language,
       prefer: input.prefer,
+      routing: input.routing,
       stickyPhoneNumberId: contact?.stickyPhoneNumberId ?? undefined,
       exclude: input.exclude,
       category: input.category,
@@ -83,7 +91,12 @@ export function toCombination(c: RankedCombination): Combination {
 /** The outcome a driver acts on, from the resolver's full result (whose explanation goes to the timeline). */
 export function toResolveOutput(result: ResolveResult): ResolveOutput {
   if (result.outcome === 'none') return { outcome: 'none', reason: result.reason };
-  return { outcome: 'resolved', combination: toCombination(result.combination), category: result.combination.category };
+  return {
+    outcome: 'resolved',
+    combination: toCombination(result.combination),
+    category: result.combination.category,
+    why: result.explanation.chosen?.why,
+  };
 }
 
 export interface ResolveDeps {

@@ -1,4 +1,5 @@
 import type { SimulatorControl } from '../simulator/control-client';
+import { runBroadcast, type BroadcastOutcome } from './broadcast';
 
 /** The parts of `GET /v1/messages/:id` the demo reports. */
 export interface MessageView {
@@ -20,6 +21,8 @@ export interface CampaignOutcome {
   tenantId: string;
   apiKey: string;
   messages: DemoMessage[];
+  /** The campaign sent through `POST /v1/campaigns` after the single messages. */
+  broadcast: BroadcastOutcome;
 }
 
 const WABAS = ['200000000000011', '200000000000012', '200000000000021', '200000000000022', '200000000000031'];
@@ -55,7 +58,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The demo campaign: a festive offer to a few dozen customers while the simulator bans the primary WABA, pauses
- * a template and makes a number fail — then waits until every message has settled.
+ * a template and makes a number fail — then waits until every message has settled — and then a broadcast to a
+ * few hundred through the campaign API, on the registry as those faults left it.
  */
 export async function runCampaign(opts: {
   apiUrl: string;
@@ -147,5 +151,6 @@ export async function runCampaign(opts: {
     open = open.filter((m) => !FINAL.includes(m.view?.status ?? ''));
     if (open.length) await sleep(500);
   }
-  return { tenantId: tenant.body.id, apiKey: tenant.body.apiKey, messages };
+  const broadcast = await runBroadcast({ api, say });
+  return { tenantId: tenant.body.id, apiKey: tenant.body.apiKey, messages, broadcast };
 }

@@ -3,11 +3,13 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { appSettingsFromConfig } from '../api/app';
 import { loadConfigOrExit } from '../config';
+import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { checkDatabaseReachable, ensureDatabase, migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { poolFromConfig } from '../db/pool';
 import { createLogger } from '../logger';
 import { startEmbeddedStack } from '../embedded-stack';
-import { createSecretBox } from '../secrets';
+import { secretBoxFromConfig } from '../secrets';
+import { ensureSearchAttributes } from '../services/search-attribute-setup';
 import { isTemporalServing, startDevServer, type DevServer } from '../tools/temporal-dev';
 import { runCampaign } from './campaign';
 import { printReport } from './report';
@@ -27,16 +29,22 @@ async function main(): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
 
-  const dbProblem = await checkDatabaseReachable(config.DATABASE_URL);
-  if (dbProblem) {
-    console.error(dbProblem);
-    process.exit(1);
+  // DATABASE_URL when it answers; otherwise a PostgreSQL of our own under .data/ (docs/deployment.md#first-run).
+  let databaseUrl = config.DATABASE_URL;
+  let where = new URL(databaseUrl).host;
+  if (await checkDatabaseReachable(databaseUrl)) {
+    const dir = path.resolve('.data/postgres');
+    say(`… PostgreSQL does not answer at ${where}: starting an embedded PostgreSQL (data in ${dir})`);
+    const embedded = await startEmbeddedPostgres({ dir, port: config.EMBEDDED_POSTGRES_PORT });
+    stops.push(() => embedded.stop());
+    databaseUrl = embedded.url;
+    where = `embedded, 127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}${embedded.reused ? ', still up from an earlier run' : ''}`;
   }
-  await ensureDatabase(config.DATABASE_URL);
-  await migrate(config.DATABASE_URL);
-  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  await ensureDatabase(databaseUrl);
+  await migrate(databaseUrl);
+  const pool = poolFromConfig({ ...config, DATABASE_URL: databaseUrl });
   stops.push(() => pool.end());
-  say(`✔ PostgreSQL ready (${new URL(config.DATABASE_URL).host}), migrations applied`);
+  say(`✔ PostgreSQL ready (${where}), migrations applied`);
 
   // Activity failures are expected here (the campaign injects faults): keep the SDK's warnings out of the report.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -59,11 +67,12 @@ async function main(): Promise<void> {
   stops.push(() => nativeConnection.close());
   const connection = await Connection.connect({ address: temporalAddress });
   stops.push(() => connection.close());
+  await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const stack = await startEmbeddedStack({
     pool,
     temporal: { client: temporal, nativeConnection, namespace: config.TEMPORAL_NAMESPACE },
-    secrets: createSecretBox(config.ENCRYPTION_KEY),
+    secrets: secretBoxFromConfig(config),
     log,
     meta: {
       simulator: {

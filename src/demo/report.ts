@@ -50,6 +50,16 @@ export async function printReport(opts: {
       `$${(summary.costPerRecoveredMessage ?? 0).toFixed(4)} each (default rate card; set yours in the tenant settings).`,
   );
 
+  const b = outcome.broadcast;
+  const reasons = Object.entries(b.view.failuresByReason)
+    .map(([r, n]) => `${n} ${r}`)
+    .join(', ');
+  say(
+    `\ncampaign ${b.campaignId}: ${b.view.status} in ${b.seconds.toFixed(0)} s; ` +
+      `${(b.view.counts.delivered ?? 0) + (b.view.counts.read ?? 0)} of ${b.view.counts.total} delivered or read` +
+      `${reasons ? `, failed: ${reasons}` : ''}; cost $${b.view.cost.total.toFixed(4)}.`,
+  );
+
   const health = await fetch(`${opts.apiUrl}/v1/health`, { headers: { authorization: `Bearer ${outcome.apiKey}` } });
   const matrix = (await health.json()) as Record<
     string,
@@ -68,6 +78,7 @@ export async function printReport(opts: {
   if (example)
     say(`a message      curl -H 'authorization: Bearer ${outcome.apiKey}' ${opts.apiUrl}/v1/messages/${example.id}`);
   say(`health matrix  curl -H 'authorization: Bearer ${outcome.apiKey}' ${opts.apiUrl}/v1/health`);
+  say(`the campaign   curl -H 'authorization: Bearer ${outcome.apiKey}' ${opts.apiUrl}/v1/campaigns/${b.campaignId}`);
   say(
     `Temporal UI    ${opts.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent("LifelineCampaign='diwali-demo'")}`,
   );

@@ -43,16 +43,23 @@ const YES = new Set([
 const NO = new Set(['no', 'n', 'no thanks', 'not now', 'nao', 'não', 'non', 'nein', 'nahi', 'नहीं', 'لا']);
 
 /**
+ * The text without its trailing dots and exclamation marks, in linear time. (The regex /[.!]+$/ retries from every
+ * dot of a long run followed by another character: quadratic, and this runs in workflow code on customer text.)
+ */
+export function withoutTrailingPunctuation(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === '!')) end -= 1;
+  return s.slice(0, end);
+}
+
+/**
  * 'yes' | 'no' for a reply to a consent prompt: our own payloads first, then the tapped button's title or a typed
  * answer. Anything else (a question, "agent") is not an answer and leaves the message waiting.
  */
 export function interpretConsent(reply: { payload?: string; text?: string }): 'yes' | 'no' | undefined {
   const ours = parseConsentPayload(reply.payload);
   if (ours) return ours.answer;
-  const said = (reply.text ?? reply.payload ?? '')
-    .trim()
-    .toLowerCase()
-    .replace(/[.!]+$/, '');
+  const said = withoutTrailingPunctuation((reply.text ?? reply.payload ?? '').trim().toLowerCase());
   if (YES.has(said)) return 'yes';
   if (NO.has(said)) return 'no';
   return undefined;

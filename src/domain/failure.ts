@@ -41,8 +41,8 @@ export function failureKindOfType(type: string | undefined | null): FailureKind 
 
 /** The registry resource a failure blames. */
 export type BlamedResource = 'waba' | 'phone' | 'template';
-/** What a rate limit applies to. */
-export type ThrottleScope = 'phone' | 'pair' | 'app' | 'waba';
+/** What a rate limit applies to; `capacity`: Lifeline's own reservation was refused (docs/capacity.md). */
+export type ThrottleScope = 'phone' | 'pair' | 'app' | 'waba' | 'capacity';
 
 /** Why Meta refused a recipient (and only that recipient): the reasons a `recipient` failure carries. */
 export const RECIPIENT_REASONS = [

@@ -49,6 +49,20 @@ export function countryOf(waId: string): string | null {
   return parsed.country ?? codes[parsed.countryCallingCode]?.[0] ?? null;
 }
 
+/** The rates that apply to a country (null: unknown), the tenant's card over the defaults. */
+export function ratesFor(country: string | null, card: RateCard = DEFAULT_RATE_CARD): Partial<Record<string, number>> {
+  return {
+    ...DEFAULT_RATE_CARD['*'],
+    ...card['*'],
+    ...(country ? { ...DEFAULT_RATE_CARD[country], ...card[country] } : {}),
+  };
+}
+
+/** What one billable attempt of a category costs, rounded to micro-dollars. */
+export function lineAmount(rates: Partial<Record<string, number>>, category: string): number {
+  return Math.round((rates[category] ?? 0) * 1e6) / 1e6;
+}
+
 /**
  * What a message cost: each attempt is billed by the category in Meta's `pricing` (status webhooks) at the
  * recipient country's rate; `billable: false` and free types (service window, free entry point) cost nothing.
@@ -60,16 +74,12 @@ export function priceMessage(
   card: RateCard = DEFAULT_RATE_CARD,
 ): MessageCost {
   const country = countryOf(recipient);
-  const rates = {
-    ...DEFAULT_RATE_CARD['*'],
-    ...card['*'],
-    ...(country ? { ...DEFAULT_RATE_CARD[country], ...card[country] } : {}),
-  };
+  const rates = ratesFor(country, card);
   const lines = attempts.map((a): CostLine => {
     const category = a.pricing?.category ?? null;
     const free = a.pricing?.type === 'free_customer_service' || a.pricing?.type === 'free_entry_point';
     const billable = a.pricing !== null && a.pricing.billable !== false && !free && category !== null;
-    const amount = billable ? Math.round((rates[category!] ?? 0) * 1e6) / 1e6 : 0;
+    const amount = billable ? lineAmount(rates, category!) : 0;
     return { attemptId: a.attemptId, kind: a.kind, category, billable, amount };
   });
   const total = Math.round(lines.reduce((s, l) => s + l.amount, 0) * 1e6) / 1e6;

@@ -243,6 +243,11 @@ export interface PhoneNumber extends TrackedResource {
   status: PhoneStatus;
   qualityRating: QualityRating;
   throughputLevel: ThroughputLevel;
+  /**
+   * Messages per second when Meta holds the number below its level's (coexistence numbers — WhatsApp Business app
+   * and Cloud API on one number — are fixed at 20); absent: the level's (tiers.ts).
+   */
+  throughputPerSecond?: number | null;
   canSendMessage: CanSendMessage;
   /** Operator switch: a disabled number is never chosen (not a health verdict). */
   enabled: boolean;

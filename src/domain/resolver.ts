@@ -6,6 +6,7 @@ import { scan } from './resolver/scan';
 import type { ResolveRequest, ResolveResult, UsageSnapshot } from './resolver/types';
 
 export { indexSnapshot, isRegistryIndex, type RegistryIndex } from './resolver/registry-index';
+export { countSend, indexUsage, type UsageIndex, type UsageRecords } from './resolver/usage-index';
 export * from './resolver/types';
 
 export const DEFAULT_MAX_ALTERNATIVES = 3;
@@ -40,7 +41,9 @@ const MAX_ALTERNATIVES = 20;
  * `none` lists every candidate with every reason; a `resolved` explanation covers the candidates examined
  * (work that cannot change the chosen combination or its alternatives is skipped).
  *
- * Pass an index from `indexSnapshot` instead of the snapshot to skip indexing on every decision.
+ * Pass an index from `indexSnapshot` instead of the snapshot to skip indexing on every decision, and, for many
+ * decisions on the same usage, `usage.indexed` from `indexUsage` (same result, a cost that does not grow with the
+ * numbers a decision rejects: docs/capacity.md, "Resolver cost").
  */
 export function resolve(
   request: ResolveRequest,
@@ -55,5 +58,5 @@ export function resolve(
   const wanted = request.maxAlternatives ?? DEFAULT_MAX_ALTERNATIVES;
   const alternatives = Number.isFinite(wanted) ? Math.min(MAX_ALTERNATIVES, Math.max(0, Math.floor(wanted))) : 0;
   const result = group ? scan(index, group, request, usage, nowMs, alternatives + 1) : undefined;
-  return buildResult(request, group, result, usage);
+  return buildResult(request, group, result);
 }

@@ -22,10 +22,17 @@ export const ATTEMPT_STATUS_ORDER: readonly AttemptStatus[] = (Object.keys(RANK)
 /** An attempt's status as a driver tracks it: `sending` until Meta answers the send, then Meta's statuses. */
 export type TrackedAttemptStatus = 'sending' | AttemptStatus;
 
-/** True once the customer has the message: delivered, or read (which implies delivered). */
-export function isDelivered(s: TrackedAttemptStatus | undefined): s is 'delivered' | 'read' {
-  return s === 'delivered' || s === 'read';
+/** The statuses that mean the customer has the message: delivered, or read (which implies delivered). */
+export const DELIVERED_STATUSES = ['delivered', 'read'] as const;
+
+/** True once the customer has the message (`DELIVERED_STATUSES`). */
+export function isDelivered(s: string | undefined): s is (typeof DELIVERED_STATUSES)[number] {
+  return (DELIVERED_STATUSES as readonly (string | undefined)[]).includes(s);
 }
+
+/** `isDelivered` in SQL, for a status column or expression. */
+export const deliveredSql = (column: string): string =>
+  `${column} IN (${DELIVERED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** True once an attempt's status can no longer change what the message does next: delivered, read or failed. */
 export function isFinalAttemptStatus(s: TrackedAttemptStatus | undefined): boolean {

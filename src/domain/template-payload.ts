@@ -3,6 +3,25 @@ import type { SendParameters } from './send-parameters';
 interface ButtonDef {
   type?: string;
   text?: string;
+  url?: string;
+}
+
+/**
+ * An authentication button: OTP as authored, or the URL button Meta stores it as (its url is WhatsApp's OTP
+ * link). Either way it is sent as a `url` button whose one parameter is the code (docs/templates.md).
+ */
+function isOtpButton(def: ButtonDef | undefined): boolean {
+  const kind = def?.type?.toUpperCase();
+  return kind === 'OTP' || (kind === 'URL' && /^https:\/\/www\.whatsapp\.com\/otp\//.test(def?.url ?? ''));
+}
+
+function headerParameter(h: NonNullable<SendParameters['header']>): Record<string, unknown> {
+  if (h.type === 'text') return { type: 'text', text: h.text };
+  if (h.type === 'location') {
+    const { type: _type, ...location } = h;
+    return { type: 'location', location };
+  }
+  return { type: h.type, [h.type]: { link: h.link, ...(h.filename ? { filename: h.filename } : {}) } };
 }
 
 function buttonsOf(components: readonly unknown[]): ButtonDef[] {
@@ -26,11 +45,7 @@ export function buildTemplateMessage(
   if (h) {
     components.push({
       type: 'header',
-      parameters: [
-        h.type === 'text'
-          ? { type: 'text', text: h.text }
-          : { type: h.type, [h.type]: { link: h.link, ...(h.filename ? { filename: h.filename } : {}) } },
-      ],
+      parameters: [headerParameter(h)],
     });
   }
   if (params.body) {
@@ -40,10 +55,18 @@ export function buildTemplateMessage(
     if (parameters.length) components.push({ type: 'body', parameters });
   }
   const defs = buttonsOf(template.components);
+  const otp = (index: number, code: string) => ({
+    type: 'button',
+    sub_type: 'url',
+    index: String(index),
+    parameters: [{ type: 'text', text: code }],
+  });
   for (const b of params.buttons ?? []) {
     const def = defs[b.index];
     const kind = def?.type?.toUpperCase();
-    if (kind === 'URL' && b.text) {
+    if (isOtpButton(def) && (b.text ?? b.couponCode)) {
+      components.push(otp(b.index, (b.text ?? b.couponCode)!));
+    } else if (kind === 'URL' && b.text) {
       components.push({
         type: 'button',
         sub_type: 'url',
@@ -66,6 +89,11 @@ export function buildTemplateMessage(
       });
     }
   }
+  // The code of an authentication template is its one body parameter; its button repeats it unless told otherwise.
+  const code = Array.isArray(params.body) ? params.body[0] : params.body?.['1'];
+  defs.forEach((def, index) => {
+    if (isOtpButton(def) && code && !params.buttons?.some((b) => b.index === index)) components.push(otp(index, code));
+  });
   return {
     type: 'template',
     template: {

@@ -16,6 +16,10 @@ export const TIMELINE_EVENT_TYPES = [
   'consent_asked',
   'consent_granted',
   'session_sent',
+  /** An attempt whose fate is unknown (timeout, reset, crash mid-send): waiting before any resend. */
+  'outcome_unknown',
+  /** The status timeout passed: the message reads `sent`, and a late status still re-enters the lifecycle. */
+  'status_timeout',
   ...STATUS_EVENTS,
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];

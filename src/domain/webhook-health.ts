@@ -64,7 +64,7 @@ function quality(v: string): QualityRating {
 }
 
 /** Template status events → the node's status; FLAGGED is a quality fact (below), not a status. */
-const TEMPLATE_EVENT_STATUS: Readonly<Record<string, TemplateStatus>> = {
+export const TEMPLATE_EVENT_STATUS: Readonly<Record<string, TemplateStatus>> = {
   APPROVED: 'APPROVED',
   REJECTED: 'REJECTED',
   PENDING: 'PENDING',

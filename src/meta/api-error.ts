@@ -5,6 +5,8 @@ export class MetaApiError extends Error {
     public readonly httpStatus: number | undefined,
     public readonly body: unknown,
     public readonly headers: Record<string, string | undefined> = {},
+    /** For a network error (no HTTP response): whether the request may have reached Meta. */
+    public readonly mayHaveReachedMeta?: boolean,
   ) {
     super(message);
     this.name = 'MetaApiError';

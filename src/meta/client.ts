@@ -3,18 +3,23 @@ import {
   pagedSchema,
   phoneNumberNodeSchema,
   sendResponseSchema,
+  successSchema,
+  templateCreatedSchema,
   templateNodeSchema,
   wabaNodeSchema,
   type PhoneNumberNode,
+  type TemplateCreated,
   type TemplateNode,
   type WabaNode,
 } from './graph-schemas';
 import { MetaApiError } from './api-error';
+import { fetchTransport, undiciTransport, type GraphResponse } from './transport';
 
 export interface MetaClientOptions {
   graphUrl: string;
   apiVersion: string;
   timeoutMs: number;
+  /** Tests only: send through this `fetch` instead of the production transport (src/meta/transport.ts). */
   fetch?: typeof fetch;
 }
 
@@ -29,7 +34,8 @@ export interface SentMessage {
 const PHONE_FIELDS =
   'id,display_phone_number,verified_name,quality_rating,status,name_status,code_verification_status,platform_type,account_mode,whatsapp_business_manager_messaging_limit,messaging_limit_tier,throughput,health_status';
 const WABA_FIELDS = 'id,name,account_review_status,business_verification_status,owner_business_info,health_status';
-const TEMPLATE_FIELDS = 'id,name,language,category,status,components,quality_score,parameter_format,health_status';
+const TEMPLATE_FIELDS =
+  'id,name,language,category,status,components,quality_score,parameter_format,rejected_reason,health_status';
 
 export type MetaClient = ReturnType<typeof createMetaClient>;
 
@@ -43,38 +49,43 @@ export function metaClientFromConfig(
 
 /** The one place that speaks Graph API. Points at graph.facebook.com in production, the simulator elsewhere. */
 export function createMetaClient(opts: MetaClientOptions) {
-  const doFetch = opts.fetch ?? fetch;
+  const send = opts.fetch ? fetchTransport(opts.fetch, opts.timeoutMs) : undiciTransport(opts.timeoutMs);
   const base = `${opts.graphUrl.replace(/\/$/, '')}/${opts.apiVersion}`;
 
   async function call<T extends z.ZodTypeAny>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     pathAndQuery: string,
     token: string,
     schema: T,
     body?: unknown,
   ): Promise<z.infer<T>> {
-    let res: Response;
+    let res: GraphResponse;
     try {
-      res = await doFetch(`${base}${pathAndQuery}`, {
+      res = await send({
         method,
+        url: `${base}${pathAndQuery}`,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch (err) {
-      throw new MetaApiError(`network error calling Graph API: ${(err as Error).message}`, undefined, undefined);
+      throw new MetaApiError(
+        `network error calling Graph API: ${(err as Error).message}`,
+        undefined,
+        undefined,
+        {},
+        mayHaveReachedMeta(err),
+      );
     }
-    const text = await res.text();
-    let json: unknown = text;
+    let json: unknown = res.text;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(res.text);
     } catch {
       // Proxies answer HTML; keep the text for the classifier.
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       throw new MetaApiError(`Graph API ${method} ${pathAndQuery} → ${res.status}`, res.status, json, {
-        'retry-after': res.headers.get('retry-after') ?? undefined,
-        'x-business-use-case-usage': res.headers.get('x-business-use-case-usage') ?? undefined,
+        'retry-after': res.header('retry-after'),
+        'x-business-use-case-usage': res.header('x-business-use-case-usage'),
       });
     }
     const parsed = schema.safeParse(json);
@@ -100,8 +111,10 @@ export function createMetaClient(opts: MetaClientOptions) {
 
   return {
     async sendMessage(phoneNumberId: string, token: string, payload: Record<string, unknown>): Promise<SentMessage> {
+      // recipient_type is optional in Meta's documentation but required by its OpenAPI description (docs/templates.md).
       const res = await call('POST', `/${encodeURIComponent(phoneNumberId)}/messages`, token, sendResponseSchema, {
         messaging_product: 'whatsapp',
+        recipient_type: 'individual',
         ...payload,
       });
       const first = res.messages[0]!;
@@ -115,6 +128,18 @@ export function createMetaClient(opts: MetaClientOptions) {
         token,
         phoneNumberNodeSchema,
       ),
+    /** Submits a template for review (`POST /{waba}/message_templates`): Meta answers its id, PENDING, category. */
+    createTemplate: (wabaId: string, token: string, body: Record<string, unknown>): Promise<TemplateCreated> =>
+      call('POST', `/${encodeURIComponent(wabaId)}/message_templates`, token, templateCreatedSchema, body),
+    /** Edits a template (`POST /{template-id}` with `components` and/or `category`); it goes back to review. */
+    editTemplate: async (templateId: string, token: string, body: Record<string, unknown>): Promise<void> => {
+      await call('POST', `/${encodeURIComponent(templateId)}`, token, successSchema, body);
+    },
+    /** Deletes one template (`DELETE /{waba}/message_templates?name=…&hsm_id=…`). */
+    deleteTemplate: async (wabaId: string, token: string, name: string, templateId: string): Promise<void> => {
+      const q = `name=${encodeURIComponent(name)}&hsm_id=${encodeURIComponent(templateId)}`;
+      await call('DELETE', `/${encodeURIComponent(wabaId)}/message_templates?${q}`, token, successSchema);
+    },
     listTemplates: (wabaId: string, token: string): Promise<TemplateNode[]> =>
       all(
         `/${encodeURIComponent(wabaId)}/message_templates?fields=${TEMPLATE_FIELDS}&limit=100`,
@@ -122,4 +147,25 @@ export function createMetaClient(opts: MetaClientOptions) {
         templateNodeSchema,
       ),
   };
+}
+
+/** Connection errors that happen before a request is written: Meta cannot have seen it. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether a failed request may have delivered it: a timeout or a reset after connecting may have (Meta can
+ * have accepted the message), a refused or unresolvable connection cannot.
+ */
+function mayHaveReachedMeta(err: unknown): boolean {
+  // undici's own errors carry the code; fetch wraps them (TypeError → cause → the socket's error).
+  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } };
+  const code = e.code ?? e.cause?.code ?? e.cause?.cause?.code;
+  return !(code && NEVER_SENT.has(code));
 }

@@ -72,9 +72,16 @@ export const templateNodeSchema = z.object({
   components: z.array(z.record(z.string(), z.unknown())).default([]),
   quality_score: z.object({ score: z.string() }).partial().optional(),
   parameter_format: z.string().optional(),
+  rejected_reason: z.string().optional(),
   health_status: healthStatusSchema.optional(),
 });
 export type TemplateNode = z.infer<typeof templateNodeSchema>;
+
+/** `POST /{waba}/message_templates`: the new template's id, its review status and the category Meta gave it. */
+export const templateCreatedSchema = z.object({ id: z.string(), status: z.string(), category: z.string() });
+export type TemplateCreated = z.infer<typeof templateCreatedSchema>;
+
+export const successSchema = z.object({ success: z.boolean() });
 
 export function pagedSchema<T extends z.ZodTypeAny>(item: T) {
   return z.object({

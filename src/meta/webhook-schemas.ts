@@ -6,8 +6,14 @@ import { HEALTH_FIELDS, healthChangeSchema } from './webhook-health-schemas';
  * inbox); unknown *kinds* (a new inbound type, a new field) parse to an explicit `other` instead of failing, so
  * one novelty never makes a whole batch malformed.
  */
+/** Unix seconds as Meta sends them (a digit string, sometimes a number); anything else is impossible content. */
+export const unixSecondsSchema = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d{1,11}$/, 'must be Unix seconds'));
+
 export const webhookErrorSchema = z.object({
-  code: z.coerce.number().int(),
+  code: z.coerce.number().int().min(-2147483648).max(2147483647),
   title: z.string().optional(),
   message: z.string().optional(),
   error_data: z.object({ details: z.string().optional() }).optional(),
@@ -18,7 +24,7 @@ export const webhookErrorSchema = z.object({
 export const statusSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
-  timestamp: z.coerce.string(),
+  timestamp: unixSecondsSchema,
   recipient_id: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
   errors: z.array(webhookErrorSchema).optional(),
@@ -35,7 +41,7 @@ export const statusSchema = z.object({
 const inboundBase = {
   from: z.string().min(1),
   id: z.string().min(1),
-  timestamp: z.coerce.string(),
+  timestamp: unixSecondsSchema,
   context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),
 };
 
@@ -80,7 +86,7 @@ export const userPreferenceSchema = z.object({
   category: z.string().optional(),
   value: z.string().min(1),
   detail: z.string().optional(),
-  timestamp: z.coerce.string().optional(),
+  timestamp: unixSecondsSchema.optional(),
 });
 
 const metadataSchema = z.object({
@@ -110,21 +116,27 @@ export const HANDLED_FIELDS: readonly string[] = ['messages', 'user_preferences'
 
 export const changeSchema = z.object({ field: z.string().min(1), value: z.record(z.string(), z.unknown()) });
 
-/** docs/meta-cloud-api.md#webhooks. Changes are checked loosely here (the route refuses non-envelopes); each is parsed when processed. */
+/** One entry (a WABA); a non-numeric `time` is dropped rather than sinking the entry. */
+export const entrySchema = z.object({
+  id: z.union([z.string().min(1), z.number()]).transform(String),
+  time: z.unknown().transform((t) => {
+    const n = typeof t === 'string' && /^\d{1,11}$/.test(t) ? Number(t) : t;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  }),
+  changes: z.array(z.unknown()),
+});
+
+/**
+ * docs/meta-cloud-api.md#webhooks. Only the envelope's frame is checked here (the route refuses non-envelopes); each entry and each change
+ * is parsed on its own when processed, so one odd entry never rejects its siblings.
+ */
 export const webhookEnvelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z
-    .array(
-      z.object({
-        id: z.coerce.string().min(1),
-        time: z.coerce.number().optional(),
-        changes: z.array(changeSchema),
-      }),
-    )
-    .min(1),
+  entry: z.array(z.unknown()).min(1),
 });
 
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+export type WebhookEntry = z.infer<typeof entrySchema>;
 export type StatusPayload = z.infer<typeof statusSchema>;
 export type InboundPayload = z.infer<typeof inboundMessageSchema>;
 export type UserPreferencePayload = z.infer<typeof userPreferenceSchema>;

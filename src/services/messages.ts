@@ -1,14 +1,10 @@
 import crypto from 'node:crypto';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { startOnce } from './start-once';
 import type { MessagesRepo, MessageRow } from '../db/repositories/messages';
 import type { TenantRow } from '../db/repositories/tenants';
 import { SA } from '../domain/search-attributes';
+import type { RoutingPolicy } from '../domain/resolver';
 import { readTenantSettings } from '../domain/tenant-settings';
 import type { SendParameters } from '../domain/send-parameters';
 import { ServiceError } from './errors';
@@ -35,6 +31,7 @@ export interface MessageRequest {
   idempotencyKey?: string;
   campaignId?: string;
   prefer?: { wabaId?: string; phoneNumberId?: string };
+  routing?: RoutingPolicy;
   smartUtilityFallback?: {
     enabled: boolean;
     consentTemplate?: string;
@@ -66,6 +63,7 @@ export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: M
     language: body.language,
     parameters: body.parameters,
     prefer: body.prefer,
+    routing: body.routing ?? settings.routing,
     campaignId: body.campaignId,
     smartUtilityFallback: suf.enabled
       ? {
@@ -81,35 +79,42 @@ export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: M
       deadlineMs: settings.timing.deadline,
       noneBackoffMs: settings.timing.noneBackoff,
       maxWaitMs: settings.timing.maxWait,
+      unknownOutcomeWaitMs: settings.timing.unknownOutcomeWait,
+      lateStatusWindowMs: settings.timing.lateStatusWindow,
     },
     maxAttempts: settings.maxAttempts,
     maxResends: settings.maxResends,
   };
 }
 
+/**
+ * Starts a message's workflow, idempotently by its workflow id: a repeat (or a message that already ran to
+ * completion) starts nothing and sends nothing again. Used by the API and by campaign promotion.
+ */
+export async function startDeliveryWorkflow(
+  temporal: Client,
+  taskQueue: string,
+  workflowId: string,
+  input: MessageDeliveryInput,
+): Promise<void> {
+  await startOnce<MessageDeliveryWorkflow>(temporal, 'messageDelivery', {
+    workflowId,
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: [
+      { key: SA.tenant, value: input.tenantId },
+      { key: SA.recipient, value: input.recipient },
+      { key: SA.templateGroup, value: input.templateKey },
+      { key: SA.status, value: 'accepted' },
+      ...(input.campaignId ? [{ key: SA.campaign, value: input.campaignId }] : []),
+    ],
+    staticSummary: `${input.templateKey} → +${input.recipient}`,
+  });
+}
+
 export function createMessageService(deps: MessageServiceDeps) {
-  async function startWorkflow(row: MessageRow, input: MessageDeliveryInput): Promise<void> {
-    try {
-      await deps.temporal.workflow.start<MessageDeliveryWorkflow>('messageDelivery', {
-        workflowId: row.workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: SA.tenant, value: input.tenantId },
-          { key: SA.recipient, value: input.recipient },
-          { key: SA.templateGroup, value: input.templateKey },
-          { key: SA.status, value: 'accepted' },
-          ...(input.campaignId ? [{ key: SA.campaign, value: input.campaignId }] : []),
-        ],
-        staticSummary: `${input.templateKey} → +${input.recipient}`,
-      });
-    } catch (err) {
-      // The message already ran to completion once: starting it again must not send it again.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
+  const startWorkflow = (row: MessageRow, input: MessageDeliveryInput) =>
+    startDeliveryWorkflow(deps.temporal, deps.taskQueue, row.workflowId, input);
 
   return {
     /** Idempotent by key: the same key returns the same message and starts no second workflow. */
@@ -130,8 +135,12 @@ export function createMessageService(deps: MessageServiceDeps) {
       if (!created && message.request.requestHash !== hash) {
         throw new ServiceError('idempotency_conflict', 'this idempotencyKey was used with a different request');
       }
-      // Also on a repeat: the first call may have crashed between the insert and the start.
-      await startWorkflow(message, buildDeliveryInput(tenant, message.id, body));
+      // On a repeat, start only a message that never began: the first call may have crashed between the insert and
+      // the start. One that began is never started again, even when retention purged its workflow and the id is
+      // free: a new run would send its unsent attempts and overwrite its status (docs/delivery-guarantees.md).
+      if (created || (message.status === 'accepted' && !(await deps.messages.hasAttempts(message.id)))) {
+        await startWorkflow(message, buildDeliveryInput(tenant, message.id, body));
+      }
       return { message, created };
     },
 

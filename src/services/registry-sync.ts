@@ -2,9 +2,10 @@ import { inTransaction, type Pool } from '../db/pool';
 import type { RegistryRepo } from '../db/repositories/registry';
 import { MetaApiError, type MetaClient } from '../meta/client';
 import type { HealthStatus, PhoneNumberNode, TemplateNode, WabaNode } from '../meta/graph-schemas';
-import type { SecretBox } from '../secrets';
+import { type SecretBox, secretContext } from '../secrets';
 import type { WabaRefreshOutcome } from '../domain/registry-refresh';
 import { healthRecord } from './health-updates';
+import { ServiceError } from './errors';
 
 function canSend(h: HealthStatus | undefined) {
   return {
@@ -54,6 +55,7 @@ export function templateFields(n: TemplateNode): Record<string, unknown> {
     status: n.status,
     qualityScore: quality(n.quality_score?.score),
     parameterFormat: n.parameter_format ?? null,
+    rejectedReason: n.rejected_reason && n.rejected_reason !== 'NONE' ? n.rejected_reason : null,
     ...canSend(n.health_status),
     stale: false,
     breaker: null,
@@ -61,9 +63,9 @@ export function templateFields(n: TemplateNode): Record<string, unknown> {
 }
 
 /** The WABA is not (or no longer) registered for this tenant. */
-export class WabaNotRegisteredError extends Error {
+export class WabaNotRegisteredError extends ServiceError {
   constructor(readonly wabaId: string) {
-    super(`WABA ${wabaId} is not registered`);
+    super('not_found', `WABA ${wabaId} is not registered`);
     this.name = 'WabaNotRegisteredError';
   }
 }
@@ -75,13 +77,23 @@ export interface SyncResult {
   templates: number;
 }
 
-export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; meta: MetaClient; secrets: SecretBox }) {
+export function createRegistrySync(deps: {
+  pool: Pool;
+  registry: RegistryRepo;
+  meta: MetaClient;
+  secrets: SecretBox;
+  /** Runs after each successful WABA sync (authored templates take the synced review states). */
+  afterSync?: (tenantId: string, wabaId: string) => Promise<void>;
+}) {
   const sync = {
     /** Pulls a WABA, its numbers and templates and their health from Meta; a failed pull marks them stale. */
     async syncWaba(tenantId: string, wabaId: string, accessToken?: string, name?: string): Promise<SyncResult> {
-      const sealed = accessToken ? deps.secrets.seal(accessToken) : await deps.registry.wabaToken(tenantId, wabaId);
+      const context = secretContext.wabaToken(tenantId, wabaId);
+      const sealed = accessToken
+        ? deps.secrets.seal(accessToken, context)
+        : await deps.registry.wabaToken(tenantId, wabaId);
       if (!sealed) throw new WabaNotRegisteredError(wabaId);
-      const token = accessToken ?? deps.secrets.open(sealed);
+      const token = accessToken ?? deps.secrets.open(sealed, context);
       let nodes: [WabaNode, PhoneNumberNode[], TemplateNode[]];
       try {
         nodes = await Promise.all([
@@ -145,6 +157,7 @@ export function createRegistrySync(deps: { pool: Pool; registry: RegistryRepo; m
         );
         await deps.registry.bumpVersion(tenantId, db);
       });
+      await deps.afterSync?.(tenantId, wabaId);
       return { wabaId, portfolioId, phoneNumbers: phones.length, templates: templates.length };
     },
 

@@ -1,6 +1,7 @@
 import { type ActionResult } from './actions/apply';
 import { type ControlActionInput, type ErrorScope } from './actions/schema';
 import { type ErrorRule } from './faults/faults';
+import { type UnknownOutcomeRule } from './faults/unknown-outcome';
 import {
   type PhoneStatus,
   type Quality,
@@ -12,6 +13,7 @@ import { type Customer, type CustomerPatch, type CustomerReply } from './scenari
 import { type Scenario } from './scenario/schema';
 import { type DeliveryPatch, type LimitsPatch } from './scenario/settings-schema';
 import { type InboundRecord, type InboxEntry, type SendRecord, type Stats } from './state/records';
+import { type TemplateReviewPatch } from './templates/review-settings';
 import { type WebhookRecord } from './webhooks/dispatcher';
 
 /** A control request the simulator refused: its HTTP status and error body. */
@@ -31,6 +33,15 @@ export interface InjectErrorsInput {
   mode?: 'sync' | 'async';
   count?: number;
   details?: string;
+}
+
+export interface UnknownOutcomeInput {
+  scope?: ErrorScope;
+  mode: 'delay' | 'reset';
+  responseDelayMs?: number;
+  statusDelayMs?: number;
+  rate?: number;
+  count?: number;
 }
 
 export interface CustomerView {
@@ -56,6 +67,7 @@ export class SimulatorControl {
     url: string | null;
     appSecret?: string;
     verifyToken?: string;
+    statusBatch?: { maxStatuses: number; maxWaitMs: number };
   }): Promise<Record<string, unknown>> {
     return this.call('POST', '/webhook', config);
   }
@@ -115,7 +127,14 @@ export class SimulatorControl {
   injectErrors(input: InjectErrorsInput): Promise<ActionResult & { data: ErrorRule }> {
     return this.call('POST', '/faults/errors', input);
   }
-  /** Removes error rules, latency and "down". */
+  /**
+   * Accepts matching sends but holds the reply back (`delay`) or resets the connection (`reset`); the statuses
+   * can be late as well. `data` of the result is the rule.
+   */
+  injectUnknownOutcome(input: UnknownOutcomeInput): Promise<ActionResult & { data: UnknownOutcomeRule }> {
+    return this.call('POST', '/faults/unknown-outcome', input);
+  }
+  /** Removes error rules, unknown-outcome rules, latency and "down". */
   clearFaults(): Promise<ActionResult> {
     return this.call('DELETE', '/faults');
   }
@@ -132,6 +151,10 @@ export class SimulatorControl {
   }
   setLimits(patch: LimitsPatch): Promise<ActionResult> {
     return this.call('POST', '/limits', patch);
+  }
+  /** Review delay and scripted decisions for submitted templates (`rules` replaces the list). */
+  setTemplateReview(patch: TemplateReviewPatch): Promise<ActionResult> {
+    return this.call('POST', '/template-review', patch);
   }
 
   setCustomer(waId: string, patch: CustomerPatch): Promise<ActionResult & { data: Customer }> {

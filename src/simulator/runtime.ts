@@ -5,7 +5,7 @@ import { type Random } from './core/random';
 import { type Scheduler } from './core/scheduler';
 import { type ResolvedOptions } from './options';
 import { type Store } from './state/store';
-import { type WebhookDispatcher } from './webhooks/dispatcher';
+import { type WebhookDispatcher, type WebhookTarget } from './webhooks/dispatcher';
 
 export interface TimelineLogEntry {
   atMs: number;
@@ -25,7 +25,7 @@ export interface Runtime {
   /** Replaced on reset and on loading a scenario. */
   store: Store;
   dispatcher: WebhookDispatcher;
-  webhook: { url?: string; appSecret: string };
+  webhook: WebhookTarget;
   timelineLog: TimelineLogEntry[];
 }
 

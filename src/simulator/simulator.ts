@@ -67,7 +67,11 @@ export function createSimulator(input: SimulatorOptions): Simulator {
     logger,
     store: createStore(scenario),
     dispatcher: undefined as unknown as WebhookDispatcher,
-    webhook: { ...(options.webhookUrl ? { url: options.webhookUrl } : {}), appSecret: options.appSecret },
+    webhook: {
+      ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
+      appSecret: options.appSecret,
+      ...(options.webhookStatusBatch ? { statusBatch: options.webhookStatusBatch } : {}),
+    },
     timelineLog: [],
   };
   rt.dispatcher = new WebhookDispatcher({
@@ -78,6 +82,7 @@ export function createSimulator(input: SimulatorOptions): Simulator {
     stats: () => rt.store.stats,
     retry: options.webhookRetry,
     logLimit: options.webhookLogLimit,
+    maxConcurrent: options.webhookConcurrency,
   });
 
   const beginTimeline = (): void => startTimeline(rt, rt.store.scenario.timeline);
@@ -90,6 +95,7 @@ export function createSimulator(input: SimulatorOptions): Simulator {
   };
   const configureWebhook = async (config: WebhookConfig): Promise<Record<string, unknown>> => {
     if (config.appSecret) rt.webhook.appSecret = config.appSecret;
+    if (config.statusBatch) rt.webhook.statusBatch = config.statusBatch;
     if (config.url === null) delete rt.webhook.url;
     else rt.webhook.url = config.url;
     if (!config.verifyToken || config.url === null) return { ok: true, url: rt.webhook.url ?? null };

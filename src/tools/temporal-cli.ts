@@ -13,7 +13,7 @@ export interface CliLocation {
   source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'GOPATH' | 'go install';
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -27,6 +27,16 @@ function onPath(name: string, env: Env): string | undefined {
     if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
   }
   return undefined;
+}
+
+export function goEnv(name: string, env: Env = process.env): string | undefined {
+  const go = onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) return undefined;
+  try {
+    return execFileSync(go, ['env', name], { env: env as NodeJS.ProcessEnv, encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function goBinDir(env: Env): string | undefined {
@@ -54,22 +64,31 @@ export function findTemporalCli(env: Env = process.env): CliLocation | undefined
   return undefined;
 }
 
-/** Builds the CLI with `go install` (minutes the first time), streaming progress. */
-export async function buildTemporalCli(env: Env = process.env, log: Log = console.error): Promise<CliLocation> {
+/**
+ * `go install -v` of `modules` with CGO off (static binaries), streaming progress: minutes the first time, seconds
+ * once Go's build cache holds the packages. `gobin` installs into that folder instead of GOPATH/bin.
+ */
+export async function goInstall(
+  modules: string[],
+  opts: { env?: Env; log?: Log; gobin?: string; label: string },
+): Promise<void> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? console.error;
   const go = onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  const bin = goBinDir(env);
-  if (!go || !bin) throw new Error('Go is not installed: cannot build the Temporal CLI');
-  log(`Building the Temporal CLI: go install ${TEMPORAL_CLI_MODULE} (several minutes the first time)…`);
+  if (!go) throw new Error(`Go is not installed: cannot build ${opts.label}`);
+  log(`Building ${opts.label}: go install ${modules.join(' ')} (several minutes the first time)…`);
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(go, ['install', '-v', TEMPORAL_CLI_MODULE], {
-      env: { ...env, CGO_ENABLED: '0' } as NodeJS.ProcessEnv,
+    const child = spawn(go, ['install', '-v', ...modules], {
+      env: { ...env, CGO_ENABLED: '0', ...(opts.gobin ? { GOBIN: opts.gobin } : {}) } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let lines = 0;
+    let last = '';
     const progress = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         lines += 1;
+        last = line;
         // `go install -v` names every package it compiles; a line every 25 keeps the log readable.
         if (lines % 25 === 0 || line.startsWith('go: downloading github.com/temporalio')) {
           log(`  [${Math.round((Date.now() - started) / 1000)}s] ${lines} steps… ${line}`);
@@ -79,10 +98,18 @@ export async function buildTemporalCli(env: Env = process.env, log: Log = consol
     child.stdout.on('data', progress);
     child.stderr.on('data', progress);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with ${code}: ${last}`))));
   });
+  log(`${opts.label} built in ${Math.round((Date.now() - started) / 1000)}s`);
+}
+
+/** Builds the CLI with `go install` (minutes the first time), streaming progress. */
+export async function buildTemporalCli(env: Env = process.env, log: Log = console.error): Promise<CliLocation> {
+  const bin = goBinDir(env);
+  if (!bin) throw new Error('Go is not installed: cannot build the Temporal CLI');
+  await goInstall([TEMPORAL_CLI_MODULE], { env, log, label: 'the Temporal CLI' });
   const built = path.join(bin, 'temporal');
-  log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)}s: ${built}`);
+  log(`Temporal CLI: ${built}`);
   return { path: built, source: 'go install' };
 }
 

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { devServerSearchAttributeFlags } from '../domain/search-attributes';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { devServerSearchAttributeFlags, SA } from '../domain/search-attributes';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -92,6 +93,28 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
  * machine can miss). Falls back to the SDK's own download only where no CLI can be found or built.
  */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  // The CLI binds ports of its own besides ours (HTTP, membership); two servers starting at once on a busy machine
+  // can pick the same one and the loser exits at start. A server that died starting, on ports we chose, is started
+  // again on new ones (bounded); a port the caller fixed, or a server that never answered, is not retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(opts);
+    } catch (err) {
+      const diedStarting = err instanceof DevServerExited;
+      if (!diedStarting || opts.port !== undefined || attempt >= START_ATTEMPTS) throw err;
+      (opts.log ?? ((l: string) => console.error(l)))(
+        `temporal dev server exited while starting; retrying (${attempt})`,
+      );
+    }
+  }
+}
+
+const START_ATTEMPTS = 3;
+
+/** The dev server process ended before it served (its stderr's head and tail in the message). */
+class DevServerExited extends Error {}
+
+async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const port = opts.port ?? (await freePort());
   const uiPort = opts.headless ? undefined : (opts.uiPort ?? (await freePort()));
@@ -102,16 +125,21 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: false,
   });
-  let stderr = '';
+  // A Go panic names its cause first and then dumps every goroutine: keep the head as well as the tail.
+  let head = '';
+  let tail = '';
   child.stderr?.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString()).slice(-4000);
+    if (head.length < 2000) head = (head + c.toString()).slice(0, 2000);
+    tail = (tail + c.toString()).slice(-2000);
   });
   const address = `127.0.0.1:${port}`;
   try {
     await waitUntilServing(address, child, opts.startTimeoutMs ?? 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    const output = head.length < 2000 ? head : `${head}\n…\n${tail}`;
+    const message = `${(err as Error).message}\n${output}`;
+    throw child.exitCode !== null ? new DevServerExited(message) : new Error(message);
   }
   return {
     address,
@@ -133,7 +161,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function startViaSdkDownload(port: number, log: (l: string) => void): Promise<DevServer> {
   log('No Temporal CLI on this machine: using the Temporal SDK download (needs internet).');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  const { SA } = await import('../domain/search-attributes');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       port,
@@ -158,4 +185,20 @@ if (require.main === module) {
       console.error(err);
       process.exit(1);
     });
+}
+
+/** A client and a worker connection to `address`; `close` also stops `own`, the dev server started for them. */
+export async function connectTemporalClients(address: string, own?: DevServer) {
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    address,
+    client: new Client({ connection }),
+    nativeConnection,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+      await own?.stop();
+    },
+  };
 }

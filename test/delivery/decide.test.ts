@@ -110,6 +110,12 @@ const TABLES: Record<FailureKind, Row[]> = {
       {},
       { action: 'fail', reason: 'marketing_opted_out', code: 131050 },
     ],
+    [
+      'consent was withdrawn while the message waited (the send step re-checks it)',
+      { kind: 'recipient', reason: 'opted_out' },
+      {},
+      { action: 'fail', reason: 'opted_out', code: undefined },
+    ],
   ],
   marketing_limit: [
     [

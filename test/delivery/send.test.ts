@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createMessagesRepo } from '../../src/db/repositories/messages';
 import { createRegistryRepo } from '../../src/db/repositories/registry';
+import { createTenantsRepo } from '../../src/db/repositories/tenants';
 import { createUsageRepo } from '../../src/db/repositories/usage';
 import { createContactsRepo } from '../../src/db/repositories/contacts';
 import {
@@ -16,6 +17,9 @@ import {
 } from '../../src/delivery';
 import { createMetaClient } from '../../src/meta/client';
 import { createSecretBox } from '../../src/secrets';
+import { createCapacityRepo } from '../../src/db/repositories/capacity';
+import { createCapacityLimiter } from '../../src/services/capacity-limiter';
+import { DEFAULT_BREAKER_POLICY } from '../../src/services/breaker-state';
 import { createCircuitBreaker } from '../../src/services/circuit-breaker';
 import { createHealthUpdates } from '../../src/services/health-updates';
 import { createRegistryCache } from '../../src/services/registry-cache';
@@ -47,10 +51,12 @@ describe('the delivery core send step (no Temporal around it)', () => {
       registry: cache,
       templates: registry,
       tokens: sealedTokens(registry, createSecretBox(TEST_ENCRYPTION_KEY)),
-      usage,
+      capacity: createCapacityLimiter(createCapacityRepo(pool)),
       meta: createMetaClient({ graphUrl: stack.simUrl, apiVersion: 'v23.0', timeoutMs: 5000 }),
-      breaker: createCircuitBreaker(createHealthUpdates(pool, registry)),
+      // One error opens the circuit here (minSamples 1): the error-rate window has its own tests.
+      breaker: createCircuitBreaker(createHealthUpdates(pool, registry), { ...DEFAULT_BREAKER_POLICY, minSamples: 1 }),
       log: { warn: (m) => warnings.push(m) },
+      consent: { contacts: createContactsRepo(pool), tenants: createTenantsRepo(pool) },
     };
     resolveDeps = { registry: cache, usage, contacts: createContactsRepo(pool), timeline: messages };
   });

@@ -207,53 +207,64 @@ const templateFields = fc.record({
   stale: rarely,
 });
 
+/** How many WABAs and phones per WABA a generated registry has (inclusive ranges). */
+export interface RegistrySize {
+  wabas: readonly [min: number, max: number];
+  phonesPerWaba: readonly [min: number, max: number];
+}
+
 /** A small tenant registry with every kind of fault, half the time an explicit group for `offer`. */
-export const registryArb: fc.Arbitrary<RegistrySnapshot> = fc
-  .record({
-    tiers: fc.array(often('TIER_10K' as const, MESSAGING_TIERS), { minLength: 3, maxLength: 3 }),
-    wabas: sized(1, 4, () =>
-      fc.record({
-        fields: wabaFields,
-        phones: sized(0, 4, () => phoneFields),
-        templates: fc.uniqueArray(templateFields, {
-          minLength: 1,
-          maxLength: 3,
-          selector: (t) => `${t.name} ${t.language}`,
+export const registryArb: fc.Arbitrary<RegistrySnapshot> = registryOfSize({ wabas: [1, 4], phonesPerWaba: [0, 4] });
+
+/** `registryArb` of another size (e.g. big enough that a `none` rejects more candidates than it lists). */
+export function registryOfSize(size: RegistrySize): fc.Arbitrary<RegistrySnapshot> {
+  return fc
+    .record({
+      tiers: fc.array(often('TIER_10K' as const, MESSAGING_TIERS), { minLength: 3, maxLength: 3 }),
+      wabas: sized(size.wabas[0], size.wabas[1], () =>
+        fc.record({
+          fields: wabaFields,
+          phones: sized(size.phonesPerWaba[0], size.phonesPerWaba[1], () => phoneFields),
+          templates: fc.uniqueArray(templateFields, {
+            minLength: 1,
+            maxLength: 3,
+            selector: (t) => `${t.name} ${t.language}`,
+          }),
         }),
-      }),
-    ),
-  })
-  .map(({ tiers, wabas }): RegistrySnapshot => {
-    const snapshot = {
-      portfolios: tiers.map((messagingTier, i) => ({ id: `pf${i}`, messagingTier })),
-      wabas: [] as Waba[],
-      phoneNumbers: [] as PhoneNumber[],
-      templates: [] as Template[],
-      groups: [],
-    };
-    wabas.forEach((w, i) => {
-      const wabaId = `w${i}`;
-      const { portfolio, ...fields } = w.fields;
-      snapshot.wabas.push(buildWaba({ ...fields, id: wabaId, portfolioId: `pf${portfolio}` }));
-      w.phones.forEach((p, j) => snapshot.phoneNumbers.push(buildPhone({ ...p, id: `${wabaId}p${j}`, wabaId })));
-      w.templates.forEach((t, j) => snapshot.templates.push(buildTemplate({ ...t, id: `${wabaId}t${j}`, wabaId })));
-    });
-    return snapshot;
-  })
-  .chain((s) =>
-    fc
-      .oneof(
-        fc.constant(null),
-        fc.tuple(fc.shuffledSubarray([...s.templates]), fc.boolean()).map(([members, unknown]) => ({
-          key: 'offer',
-          members: [
-            ...(unknown ? [{ wabaId: 'w9', name: 'offer', language: 'en_US' }] : []),
-            ...members.map(({ wabaId, name, language }) => ({ wabaId, name, language })),
-          ],
-        })),
-      )
-      .map((group) => ({ ...s, groups: group ? [group] : [] })),
-  );
+      ),
+    })
+    .map(({ tiers, wabas }): RegistrySnapshot => {
+      const snapshot = {
+        portfolios: tiers.map((messagingTier, i) => ({ id: `pf${i}`, messagingTier })),
+        wabas: [] as Waba[],
+        phoneNumbers: [] as PhoneNumber[],
+        templates: [] as Template[],
+        groups: [],
+      };
+      wabas.forEach((w, i) => {
+        const wabaId = `w${i}`;
+        const { portfolio, ...fields } = w.fields;
+        snapshot.wabas.push(buildWaba({ ...fields, id: wabaId, portfolioId: `pf${portfolio}` }));
+        w.phones.forEach((p, j) => snapshot.phoneNumbers.push(buildPhone({ ...p, id: `${wabaId}p${j}`, wabaId })));
+        w.templates.forEach((t, j) => snapshot.templates.push(buildTemplate({ ...t, id: `${wabaId}t${j}`, wabaId })));
+      });
+      return snapshot;
+    })
+    .chain((s) =>
+      fc
+        .oneof(
+          fc.constant(null),
+          fc.tuple(fc.shuffledSubarray([...s.templates]), fc.boolean()).map(([members, unknown]) => ({
+            key: 'offer',
+            members: [
+              ...(unknown ? [{ wabaId: 'w9', name: 'offer', language: 'en_US' }] : []),
+              ...members.map(({ wabaId, name, language }) => ({ wabaId, name, language })),
+            ],
+          })),
+        )
+        .map((group) => ({ ...s, groups: group ? [group] : [] })),
+    );
+}
 
 /** An array of `min..max` elements, the length uniform (fast-check's default favours very short arrays). */
 function sized<T>(min: number, max: number, element: () => fc.Arbitrary<T>): fc.Arbitrary<T[]> {

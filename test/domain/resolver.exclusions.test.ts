@@ -89,20 +89,36 @@ describe('resolve: exclusions', () => {
   }
 
   it('when every kind of exclusion applies across a registry, then none lists every rejection reason', () => {
-    const s = patch(grid({ wabas: 2, phonesPerWaba: 3 }), {
+    // WABA- and template-level reasons exclude every phone of the member at once; phone-level ones show where the
+    // member itself is acceptable.
+    const s = patch(grid({ wabas: 3, phonesPerWaba: 3 }), {
       wabas: { w2: { deleted: true } },
       phones: { w1p1: { status: 'BANNED' }, w1p2: { enabled: false } },
-      templates: { w2t1: { status: 'REJECTED' } },
+      templates: { w2t1: { status: 'REJECTED' }, w3t1: { category: 'UTILITY' } },
     });
-    const req = {
-      category: 'UTILITY' as const,
-      exclude: { wabaIds: ['w2'], phoneNumberIds: ['w1p3'], templateIds: ['w1t1'] },
-    };
-    const usage = { portfolios: { pf1: { uniqueRecipients24h: 10_000 } }, phones: { w1p3: { sentLastSecond: 90 } } };
+    const req = { exclude: { wabaIds: ['w2'], phoneNumberIds: ['w1p3'], templateIds: ['w3t1'] } };
+    const usage = { portfolios: {}, phones: { w1p3: { sentLastSecond: 90 } } };
     const r = noneOf(run(s, req, usage));
-    assert.equal(r.rejected.length, 6);
-    assert.deepEqual(new Set(r.rejected.flatMap((x) => x.reasons.map((y) => y.code))), new Set(REJECTION_CODES));
+    assert.equal(r.rejected.length, 9);
+    assert.deepEqual(
+      new Set(r.rejected.flatMap((x) => x.reasons.map((y) => y.code))),
+      new Set(REJECTION_CODES.filter((c) => c !== 'category_mismatch' && c !== 'no_messaging_limit_headroom')),
+    );
+    assert.deepEqual(
+      r.rejected.find((x) => x.phoneNumberId === 'w3p1')?.reasons.map((x) => x.code),
+      ['template_excluded', 'not_equivalent'],
+    );
     assert.equal(r.explanation.rejected.total, r.explanation.candidates);
+    const capped = noneOf(
+      run(s, { ...req, category: 'UTILITY' }, { ...usage, portfolios: { pf1: { uniqueRecipients24h: 10_000 } } }),
+    );
+    assert.deepEqual(capped.explanation.rejected.byReason, {
+      waba_unhealthy: 3,
+      waba_excluded: 3,
+      template_unhealthy: 3,
+      template_excluded: 3,
+      category_mismatch: 6,
+    });
   });
 
   it('when no template of the key exists in the language, then none with no_candidates', () => {
@@ -127,10 +143,11 @@ describe('resolve: exclusions', () => {
     assert.deepEqual([combinationOf(r).wabaId, r.explanation.unknownMembers], ['w1', 1]);
   });
 
-  it('when hundreds of candidates are rejected, then the explanation keeps counts and only the first 20', () => {
+  it('when hundreds of candidates are rejected, then counts cover all, none lists 50, the explanation 20', () => {
     const s = patch(grid({ wabas: 10, phonesPerWaba: 30 }), {});
     const r = noneOf(run(s, { category: 'AUTHENTICATION' }));
-    assert.equal(r.rejected.length, 300);
+    assert.equal(r.rejected.length, 50);
+    assert.equal(r.explanation.rejected.total, 300);
     assert.equal(r.explanation.rejected.first.length, 20);
     assert.deepEqual(r.explanation.rejected.byReason, { category_mismatch: 300 });
     assert.ok(JSON.stringify(r.explanation).length < 8_000);

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { assertBad } from '../helpers/assert-bad';
 import { type HttpResult, httpClient } from '../helpers/http';
 import { startStack, TEST_ADMIN_KEY, type Stack } from '../helpers/stack';
 
 const WABA = '200000000000900'; // the `minimal` scenario
 const PHONE = '300000000000901';
 const message = { to: '+447700900001', template: 'hello_offer', language: 'en_US', parameters: { body: ['A', 'B'] } };
-
-/** A 4xx in the contract's shape; `field`, when given, must be named by one of the details. */
-function assertBad(r: HttpResult, status: number, code: string, field?: string): void {
-  const where = `${status} ${code} ${field ?? ''} → ${r.status} ${JSON.stringify(r.body)}`;
-  assert.equal(r.status, status, where);
-  assert.equal(r.body?.error?.code, code, where);
-  assert.equal(typeof r.body.error.message, 'string', where);
-  assert.ok(Array.isArray(r.body.error.details), where);
-  if (field) {
-    const fields = r.body.error.details.map((d: { field?: string }) => d.field);
-    assert.ok(fields.includes(field), `${where}: details name ${JSON.stringify(fields)}`);
-  }
-}
 
 describe('API validation: bad input gets a 4xx naming the bad field, never a 500', () => {
   let stack: Stack;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countryOf } from '../../src/domain/pricing';
-import { sendAndSettle } from '../helpers/festive';
+import { FINAL, sendAndSettle } from '../helpers/festive';
 import { waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 import { SUF, SUF_TEMPLATES, sufMessage, sufScenario } from '../helpers/suf-scenario';
@@ -116,14 +116,21 @@ describe('Smart Utility Fallback: 131049 → consent prompt → "Yes" → the or
     const start = async (key: string) =>
       (await stack.api('POST', '/v1/messages', sufMessage('suf_cta', to, { idempotencyKey: key }))).body.id as string;
     const awaiting = async (id: string) =>
-      waitFor(async () => {
-        const v = (await stack.api('GET', `/v1/messages/${id}`)).body;
-        return v.status === 'awaiting_consent' ? v : undefined;
-      }, `${id} awaiting consent`);
+      waitFor(
+        async () => {
+          const v = (await stack.api('GET', `/v1/messages/${id}`)).body;
+          // A message that ended instead of asking fails at once, saying why.
+          if (FINAL.includes(v.status)) throw new Error(`${id} ended ${v.status}: ${JSON.stringify(v)}`);
+          return v.status === 'awaiting_consent' ? v : undefined;
+        },
+        `${id} awaiting consent`,
+        60_000,
+      );
     const first = await awaiting(await start('two-1'));
     const second = await awaiting(await start('two-2'));
-    const promptOf = (v: { attempts: { kind: string; wamid: string; phoneNumberId: string }[] }) =>
-      v.attempts.find((a) => a.kind === 'consent')!;
+    // The prompt that was asked: one refused by our own pair rate first (no wamid) is asked again as a new attempt.
+    const promptOf = (v: { attempts: { kind: string; wamid: string | null; phoneNumberId: string }[] }) =>
+      v.attempts.filter((a) => a.kind === 'consent' && a.wamid).at(-1)! as { wamid: string };
 
     await stack.control.customerReply(to, {
       type: 'button',
@@ -131,10 +138,16 @@ describe('Smart Utility Fallback: 131049 → consent prompt → "Yes" → the or
       title: 'Yes',
       contextId: promptOf(first).wamid,
     });
-    const firstDone = await waitFor(async () => {
-      const v = (await stack.api('GET', `/v1/messages/${first.id}`)).body;
-      return ['delivered', 'read'].includes(v.status) ? v : undefined;
-    }, 'the answered message delivered');
+    const firstDone = await waitFor(
+      async (note) => {
+        const v = (await stack.api('GET', `/v1/messages/${first.id}`)).body;
+        note({ status: v.status, failure: v.failure, attempts: v.attempts });
+        return ['delivered', 'read'].includes(v.status) ? v : undefined;
+      },
+      // The session message may wait for the pair rate: four sends just went to this person from this number.
+      'the answered message delivered',
+      45_000,
+    );
     assert.equal(firstDone.deliveredVia.kind, 'session');
 
     // Typing "yes" while quoting the *older* prompt must not release the newer message.
@@ -148,8 +161,9 @@ describe('Smart Utility Fallback: 131049 → consent prompt → "Yes" → the or
       title: 'No',
       contextId: promptOf(second).wamid,
     });
-    const secondDone = await waitFor(async () => {
+    const secondDone = await waitFor(async (note) => {
       const v = (await stack.api('GET', `/v1/messages/${second.id}`)).body;
+      note({ status: v.status, failure: v.failure, attempts: v.attempts });
       return v.status === 'declined' ? v : undefined;
     }, 'the second declined');
     assert.equal(secondDone.attempts.filter((a: { kind: string }) => a.kind === 'session').length, 0);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../src/tools/temporal-dev';
+import type { Client } from '@temporalio/client';
+import { type NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { connectTemporalClients, startDevServer, type DevServer } from '../../src/tools/temporal-dev';
 import { bundleWorkflows } from '../../src/worker/worker';
 
 let runtimeInstalled = false;
@@ -35,18 +35,7 @@ export async function connectTemporal(): Promise<TestTemporal> {
     own = await startDevServer({ headless: true, log: () => undefined });
     address = own.address;
   }
-  const connection = await Connection.connect({ address });
-  const nativeConnection = await NativeConnection.connect({ address });
-  return {
-    address,
-    client: new Client({ connection }),
-    nativeConnection,
-    async close() {
-      await connection.close();
-      await nativeConnection.close();
-      await own?.stop();
-    },
-  };
+  return connectTemporalClients(address, own);
 }
 
 export const uniqueTaskQueue = (name = 'test') => `${name}-${crypto.randomBytes(4).toString('hex')}`;

@@ -28,14 +28,15 @@ export const inboundValue = (phoneNumberId: string, from: string, message: Recor
 export function postWebhook(
   stack: Stack,
   body: unknown,
-  opts: { secret?: string | null; signatureOf?: string | Buffer } = {},
+  opts: { secret?: string | null; signatureOf?: string | Buffer; path?: string; headers?: Record<string, string> } = {},
 ): Promise<HttpResult> {
   const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const secret = opts.secret === undefined ? TEST_APP_SECRET : opts.secret;
-  const headers: Record<string, string> = secret
-    ? { 'x-hub-signature-256': signWebhookBody(opts.signatureOf ?? raw, secret) }
-    : {};
-  return stack.api('POST', '/webhooks/whatsapp', undefined, { raw, key: null, headers });
+  const headers: Record<string, string> = {
+    ...(secret ? { 'x-hub-signature-256': signWebhookBody(opts.signatureOf ?? raw, secret) } : {}),
+    ...opts.headers,
+  };
+  return stack.api('POST', opts.path ?? '/webhooks/whatsapp', undefined, { raw, key: null, headers });
 }
 
 /** The value of a counter (with the given labels) in the API's /metrics output; 0 when absent. */
@@ -44,7 +45,11 @@ export async function metric(stack: Stack, name: string, labels: Record<string, 
   const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   const line = text
     .split('\n')
-    .find((l) => l.startsWith(`${name}{`) && want.every((w) => l.slice(0, l.indexOf('}')).includes(w)));
+    .find(
+      (l) =>
+        (want.length === 0 && l.startsWith(`${name} `)) ||
+        (l.startsWith(`${name}{`) && want.every((w) => l.slice(0, l.indexOf('}')).includes(w))),
+    );
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 

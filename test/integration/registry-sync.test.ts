@@ -92,7 +92,7 @@ describe('registry sync from Meta: registration, faults and outages seen through
       assert.ok(!JSON.stringify(a.body).includes(token), 'the token is not in the answer');
       assert.ok(!JSON.stringify(a.body).includes(sealed), 'nor its sealed form');
     }
-    assert.match(sealed, /^v1\.[\w-]+\.[\w-]+\.[\w-]+$/, 'AES-GCM sealed');
+    assert.match(sealed, /^v2\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/, 'AES-GCM sealed');
     // No table holds it in clear, whatever column a future change might copy it into.
     const tables = await stack.db.pool.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",

@@ -79,16 +79,32 @@ describe('webhook intake: handshake, signatures, limits, dedupe, crash recovery'
     assert.notEqual((await wabaFields()).banState, 'DISABLE', 'nothing applied');
   });
 
-  it("when a body is signed with a tenant's own app secret, then it is accepted; a secret nobody holds is not", async () => {
+  it("when a body is signed with a tenant's own app secret, then its own path accepts it; the platform path does not", async () => {
     const created = await stack.admin('POST', '/v1/tenants', {
       name: 'second app',
       settings: { metaAppSecret: 'tenant-two-app-secret' },
     });
     assert.equal(created.status, 201);
+    const tenantPath = `/webhooks/whatsapp/t/${created.body.id as string}`;
     const body = JSON.stringify(envelope('200000000000999', 'account_review_update', { decision: 'APPROVED' }));
-    assert.equal((await postWebhook(stack, body, { secret: 'tenant-two-app-secret' })).status, 200);
+    assert.equal((await postWebhook(stack, body, { secret: 'tenant-two-app-secret', path: tenantPath })).status, 200);
+    const stored = await stack.db.pool.query(
+      'SELECT verified_tenant_id AS t FROM webhook_inbox ORDER BY id DESC LIMIT 1',
+    );
+    assert.equal(stored.rows[0].t, created.body.id, 'the verifying tenant is stored with the body');
+    assert.equal(
+      (await postWebhook(stack, body + ' ', { secret: 'tenant-two-app-secret' })).status,
+      401,
+      'platform path',
+    );
+    assert.equal((await postWebhook(stack, body + ' ', { secret: TEST_APP_SECRET, path: tenantPath })).status, 401);
     assert.equal((await postWebhook(stack, body + ' ', { secret: 'nobody-has-this-secret' })).status, 401);
-    assert.equal((await postWebhook(stack, body + '  ', { secret: TEST_APP_SECRET })).status, 200, 'global secret');
+    const noOwnApp = `/webhooks/whatsapp/t/${stack.tenant.id}`;
+    assert.equal((await postWebhook(stack, body + ' ', { secret: TEST_APP_SECRET, path: noOwnApp })).status, 401);
+    const bad = await postWebhook(stack, body, { secret: TEST_APP_SECRET, path: '/webhooks/whatsapp/t/not-a-uuid' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.details[0].field, 'params.tenantId');
+    assert.equal((await postWebhook(stack, body + '  ', { secret: TEST_APP_SECRET })).status, 200, 'platform secret');
   });
 
   it('when the same body is delivered 5 times, then it is stored once and applied once', async () => {

@@ -129,7 +129,7 @@ describe('inbound keywords (pure)', () => {
   });
 
   it('when a keyword is only part of the message, then nothing is recognised', () => {
-    for (const t of ['please stop', 'stopwatch', "don't cancel my order", 'I want an agent', 'a b a j a', '']) {
+    for (const t of ['please stop', 'stopwatch', "don't cancel my order", 'can an agent call me?', 'a b a j a', '']) {
       assert.equal(classifyText([t], defaults), undefined, t);
     }
   });

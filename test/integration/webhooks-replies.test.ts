@@ -1,38 +1,17 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { consentPayloads } from '../../src/domain/consent';
 import { signWebhookBody } from '../../src/meta/webhook-signature';
+import { startDesk } from '../helpers/desk';
 import { httpClient, waitFor } from '../helpers/http';
+import { loopbackAllowedPolicy } from '../helpers/https-receiver';
 import { startStack, type Stack } from '../helpers/stack';
 import { drained, envelope, inboundValue, parkedMessage, postWebhook, signalsOf } from '../helpers/webhooks';
 
 const WABA = '200000000000900';
 const PHONE = '300000000000901';
 const ALICE = '447700900001';
-
-/** The tenant's agent desk: answers 500 to the first delivery, then 200, and keeps what it received. */
-async function startDesk() {
-  const received: { body: string; signature: string | undefined; status: number }[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const status = received.length === 0 ? 500 : 200;
-      received.push({
-        body: Buffer.concat(chunks).toString('utf8'),
-        signature: req.headers['x-lifeline-signature-256'] as string | undefined,
-        status,
-      });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/desk`;
-  return { url, received, close: () => new Promise((r) => server.close(r)) };
-}
 
 describe('inbound replies: human escalations and consent answers', () => {
   let stack: Stack;
@@ -41,8 +20,12 @@ describe('inbound replies: human escalations and consent answers', () => {
     postWebhook(stack, envelope(WABA, 'messages', inboundValue(PHONE, from, message)));
 
   before(async () => {
-    desk = await startDesk();
-    stack = await startStack({ scenario: 'minimal', tenantSettings: { escalationWebhookUrl: desk.url } });
+    desk = await startDesk((n) => (n === 0 ? 500 : 200)); // refuses the first delivery
+    stack = await startStack({
+      scenario: 'minimal',
+      tenantSettings: { escalationWebhookUrl: desk.url },
+      app: { outbound: loopbackAllowedPolicy },
+    });
     const reg = await stack.api('POST', '/v1/wabas', { id: WABA, accessToken: 'EAAG-minimal' });
     assert.equal(reg.status, 201, JSON.stringify(reg.body));
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
-import { envelope, parkedMessage, postWebhook, signalsOf, statusValue } from '../helpers/webhooks';
+import { drained, envelope, parkedMessage, postWebhook, signalsOf, statusValue } from '../helpers/webhooks';
 
 const WABA = '200000000000900';
 const PHONE = '300000000000901';
@@ -72,16 +72,21 @@ describe('webhook statuses: out of order, duplicated, ahead of their wamid', () 
         (await postWebhook(stack, envelope(WABA, 'messages', statusValue(PHONE, wamid, 'delivered')))).status,
         200,
       );
-      const row = await waitFor(async () => {
-        const r = await stack.db.pool.query(
-          'SELECT attempts, last_error, processed_at FROM webhook_inbox WHERE body::text LIKE $1',
-          [`%${wamid}%`],
-        );
-        return r.rows[0]?.attempts >= 2 ? r.rows[0] : undefined;
-      }, 'status retried while its wamid is unknown');
-      assert.equal(row.processed_at, null, 'kept, not dropped');
-      assert.match(row.last_error, /unknown wamid/);
+      // It waits in webhook_waiting_statuses; its body is done (nothing retries it, nothing drops it).
+      await waitFor(async () => {
+        const r = await stack.db.pool.query('SELECT 1 FROM webhook_waiting_statuses WHERE wamid = $1', [wamid]);
+        return r.rowCount === 1;
+      }, 'status kept while its wamid is unknown');
+      await drained(stack);
       assert.equal((await signalsOf(stack, parked.workflowId, 'status')).length, 0);
+      // Minutes pass (the old processor gave up after ~5) and retention runs: the status still waits.
+      await stack.db.pool.query(
+        "UPDATE webhook_waiting_statuses SET received_at = now() - interval '30 minutes' WHERE wamid = $1",
+        [wamid],
+      );
+      await stack.processor.prune();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await parked.attempt())?.status, 'sending', 'nothing applied before the wamid is known');
 
       await parked.accept(wamid); // the send's response is stored at last
       await waitFor(async () => (await parked.attempt())?.status === 'delivered', 'attempt delivered');
@@ -89,6 +94,8 @@ describe('webhook statuses: out of order, duplicated, ahead of their wamid', () 
       assert.equal(signalled.length, 1);
       assert.equal(signalled[0]!.wamid, wamid);
       assert.equal(signalled[0]!.status, 'delivered');
+      const left = await stack.db.pool.query('SELECT 1 FROM webhook_waiting_statuses WHERE wamid = $1', [wamid]);
+      assert.equal(left.rowCount, 0, 'no longer waiting');
     } finally {
       await parked.terminate();
     }

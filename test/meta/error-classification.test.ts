@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { FAILURE_KINDS, NON_RETRYABLE_FAILURE_TYPES } from '../../src/domain/failure';
-import { classifyMetaError, parseGraphErrorBody, type MetaErrorClass } from '../../src/meta/error-classification';
+import { classifyMetaError, type MetaErrorClass } from '../../src/meta/error-classification';
+import { parseGraphErrorBody } from '../../src/meta/graph-error-body';
 
 type Expected = { kind: MetaErrorClass['kind']; reason: string } & Record<string, unknown>;
 type Row = readonly [code: number, httpStatus: number, expected: Expected];

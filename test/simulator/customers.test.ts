@@ -184,8 +184,22 @@ describe('customers: scripted and controlled replies, inbox, windows', () => {
         ],
       },
     });
-    for (let i = 0; i < 16; i++) await t.send(ID.phoneA1, templateBody(WA.quiet, 'consent', ['Ann']));
-    const replies = await waitFor(() => (inboundMessages(t).length === 16 ? inboundMessages(t) : undefined));
+    for (let i = 0; i < 16; i++) {
+      assert.equal((await t.send(ID.phoneA1, templateBody(WA.quiet, 'consent', ['Ann']))).status, 200);
+    }
+    // Each reply follows its prompt's delivery, which the simulator schedules: on a loaded machine that takes a while.
+    let seen = 0;
+    const replies = await waitFor(
+      () => {
+        seen = inboundMessages(t).length;
+        return seen >= 16 ? inboundMessages(t) : undefined;
+      },
+      60_000,
+      '16 replies',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (saw ${seen})`);
+    });
+    assert.equal(replies.length, 16, 'one reply per prompt');
     const titles = new Set(replies.map((m) => (m.button as { text: string }).text));
     assert.deepEqual([...titles].sort(), ['No', 'Yes']);
   });

@@ -166,7 +166,8 @@ export function settled(sim: Simulator, wamid: string, final: string[] = ['read'
       const list = statusesOf(sim, wamid);
       return list.some((s) => final.includes(s.status)) ? list : undefined;
     },
-    3000,
+    // The ladder's timers run on the simulator's event loop: a loaded CI machine delays them by seconds.
+    15_000,
     `final status of ${wamid}`,
   );
 }

@@ -68,3 +68,65 @@ describe('template payload', () => {
     assert.deepEqual(msg.template, { name: 'hello', language: { code: 'en', policy: 'deterministic' } });
   });
 });
+
+describe('template payload: authentication and location', () => {
+  const otpAsStored = {
+    name: 'login_code',
+    language: 'en_US',
+    components: [
+      { type: 'BODY', text: '*{{1}}* is your verification code.' },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          {
+            type: 'URL',
+            text: 'Copy code',
+            url: 'https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code=otp{{1}}',
+          },
+        ],
+      },
+    ],
+  };
+  const otpAsAuthored = {
+    ...otpAsStored,
+    components: [
+      { type: 'BODY', add_security_recommendation: true },
+      { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'ONE_TAP' }] },
+    ],
+  };
+  const codeButton = { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] };
+  const componentsOf = (m: Record<string, unknown>) => (m.template as { components: unknown[] }).components;
+
+  it('when an authentication template gets only its code, then the OTP button carries the code too', () => {
+    for (const t of [otpAsStored, otpAsAuthored]) {
+      assert.deepEqual(componentsOf(buildTemplateMessage(t, { body: ['482913'] })), [
+        { type: 'body', parameters: [{ type: 'text', text: '482913' }] },
+        codeButton,
+      ]);
+    }
+  });
+
+  it('when the OTP button parameter is given, then it is sent as a url button, not dropped', () => {
+    const msg = buildTemplateMessage(otpAsAuthored, { body: ['482913'], buttons: [{ index: 0, text: '482913' }] });
+    assert.deepEqual(componentsOf(msg)[1], codeButton);
+    assert.equal(componentsOf(msg).length, 2);
+  });
+
+  it('when a location header is given, then it is sent as Meta location parameters', () => {
+    const t = {
+      name: 'store',
+      language: 'en',
+      components: [
+        { type: 'HEADER', format: 'LOCATION' },
+        { type: 'BODY', text: 'Here' },
+      ],
+    };
+    const header = { type: 'location' as const, latitude: 12.97, longitude: 77.59, name: 'Store', address: 'MG Road' };
+    assert.deepEqual(componentsOf(buildTemplateMessage(t, { header }))[0], {
+      type: 'header',
+      parameters: [
+        { type: 'location', location: { latitude: 12.97, longitude: 77.59, name: 'Store', address: 'MG Road' } },
+      ],
+    });
+  });
+});

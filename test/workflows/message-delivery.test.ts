@@ -60,6 +60,49 @@ function stubs(overrides: Partial<Activities>, calls: string[]): Partial<Activit
   } as Partial<Activities>;
 }
 
+/**
+ * A marketing template Meta refuses with 131049, a consent prompt answered "Yes" the moment it is sent (before the
+ * workflow records the prompt's result), and the session message `sendSession` sends.
+ */
+function yesAfterMarketingLimit(
+  temporal: TestTemporal,
+  messageId: string,
+  n: number,
+  calls: string[],
+  sendSession: Activities['sendSession'],
+): Partial<Activities> {
+  return {
+    sendTemplate: async (i) => {
+      calls.push(`send:${i.kind ?? 'template'}`);
+      if ((i.kind ?? 'template') === 'template') {
+        throw ApplicationFailure.create({
+          type: 'MetaMarketingLimitError',
+          nonRetryable: true,
+          details: [{ kind: 'marketing_limit', code: 131049, reason: 'marketing_limit' }],
+        });
+      }
+      await temporal.client.workflow.getHandle(`wf-test-${messageId}`).signal(replySignal, {
+        wamid: `wamid.IN${n}`,
+        from: '447700900123',
+        phoneNumberId: 'P1',
+        contextWamid: `wamid.PROMPT${n}`,
+        kind: 'button',
+        payload: `CONSENT_YES:${messageId}`,
+        timestamp: new Date().toISOString(),
+      });
+      return { wamid: `wamid.PROMPT${n}` };
+    },
+    prepareFallback: async () => ({
+      allowed: true,
+      messages: [{ type: 'text', text: { body: 'hi' } }],
+      scenario: 1,
+      minSpacingMs: 0,
+    }),
+    recordConsent: async () => undefined,
+    sendSession,
+  };
+}
+
 describe('messageDelivery races (stub activities, real Temporal server)', () => {
   let temporal: TestTemporal;
   before(async () => {
@@ -90,43 +133,13 @@ describe('messageDelivery races (stub activities, real Temporal server)', () => 
     const result = await run(
       messageId,
       stubs(
-        {
-          sendTemplate: async (i) => {
-            calls.push(`send:${i.kind ?? 'template'}`);
-            if ((i.kind ?? 'template') === 'template') {
-              throw ApplicationFailure.create({
-                type: 'MetaMarketingLimitError',
-                nonRetryable: true,
-                details: [{ kind: 'marketing_limit', code: 131049, reason: 'marketing_limit' }],
-              });
-            }
-            // The "Yes" reaches the workflow before this activity's result does.
-            await temporal.client.workflow.getHandle(`wf-test-${messageId}`).signal(replySignal, {
-              wamid: 'wamid.IN1',
-              from: '447700900123',
-              phoneNumberId: 'P1',
-              contextWamid: 'wamid.PROMPT',
-              kind: 'button',
-              payload: `CONSENT_YES:${messageId}`,
-              timestamp: new Date().toISOString(),
-            });
-            return { wamid: 'wamid.PROMPT' };
-          },
-          prepareFallback: async () => ({
-            allowed: true,
-            messages: [{ type: 'text', text: { body: 'hi' } }],
-            scenario: 1,
-            minSpacingMs: 0,
-          }),
-          recordConsent: async () => undefined,
-          sendSession: async () => {
-            calls.push('send:session');
-            await temporal.client.workflow
-              .getHandle(`wf-test-${messageId}`)
-              .signal(statusSignal, { wamid: 'wamid.S1', status: 'delivered', timestamp: new Date().toISOString() });
-            return { wamid: 'wamid.S1', wabaId: 'W1' };
-          },
-        },
+        yesAfterMarketingLimit(temporal, messageId, 1, calls, async () => {
+          calls.push('send:session');
+          await temporal.client.workflow
+            .getHandle(`wf-test-${messageId}`)
+            .signal(statusSignal, { wamid: 'wamid.S1', status: 'delivered', timestamp: new Date().toISOString() });
+          return { wamid: 'wamid.S1', wabaId: 'W1' };
+        }),
         calls,
       ),
       true,
@@ -136,6 +149,39 @@ describe('messageDelivery races (stub activities, real Temporal server)', () => 
     assert.deepEqual(
       calls.filter((c) => c.startsWith('send:')),
       ['send:template', 'send:consent', 'send:session'],
+    );
+  });
+
+  it('when the session message after a yes is refused by our own pair rate, then it is sent again after the wait', async () => {
+    const messageId = '00000000-0000-4000-8000-000000000003';
+    const calls: string[] = [];
+    const result = await run(
+      messageId,
+      stubs(
+        yesAfterMarketingLimit(temporal, messageId, 3, calls, async (i) => {
+          calls.push(`send:session:${i.attemptId}`);
+          if (calls.filter((c) => c.startsWith('send:session')).length === 1) {
+            // What the send step throws when the capacity limiter refuses before Meta is called.
+            throw ApplicationFailure.create({
+              type: 'CapacityRefused',
+              nonRetryable: true,
+              details: [{ kind: 'throttled', scope: 'pair', retryAfterMs: 200, reason: 'pair_rate_reserved' }],
+            });
+          }
+          await temporal.client.workflow
+            .getHandle(`wf-test-${messageId}`)
+            .signal(statusSignal, { wamid: 'wamid.S3', status: 'delivered', timestamp: new Date().toISOString() });
+          return { wamid: 'wamid.S3', wabaId: 'W1' };
+        }),
+        calls,
+      ),
+      true,
+    );
+    assert.equal(result.status, 'delivered', JSON.stringify(result));
+    assert.equal(result.deliveredVia?.kind, 'session');
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('send:')),
+      ['send:template', 'send:consent', `send:session:${messageId}:s1`, `send:session:${messageId}:s2`],
     );
   });
 

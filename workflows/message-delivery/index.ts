@@ -1,3 +1,4 @@
+import { patched, setCurrentDetails } from '@temporalio/workflow';
 import { attemptId } from '../../src/delivery/attempt-ids';
 import { decide, type DecideContext } from '../../src/delivery/decide';
 import { isFinalAttemptStatus } from '../../src/delivery/types';
@@ -14,6 +15,12 @@ import { startAttempts, type Attempts } from './attempts';
 import { deliveredAttempt, startRun, type Run } from './run';
 import { smartUtilityFallback } from './smart-utility-fallback';
 
+/** Histories recorded before a late status could re-enter the lifecycle ended `sent` at the status timeout. */
+const LATE_STATUS_PATCH = 'late-status-reenters-lifecycle';
+/** The routing decision shown as the workflow's current details in the Temporal Web UI (docs/console.md). */
+const ROUTING_DETAILS_PATCH = 'routing-decision-current-details';
+const DEFAULT_LATE_STATUS_WINDOW_MS = 24 * 3_600_000;
+
 /**
  * The durable life of one message, the per-message driver of the delivery core (docs/delivery-core.md):
  * check consent → resolve → send → await status → decide → deliver (or recover through Smart Utility Fallback).
@@ -22,6 +29,19 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
   const run = startRun(input);
   const consent = await local.checkConsent({ tenantId: input.tenantId, recipient: input.recipient });
   if (!consent.allowed) return run.fail(consent.reason);
+  if (input.promoted) {
+    // A campaign recipient after its retry rounds (docs/campaigns.md): its attempts so far were the campaign's.
+    const { attempts: sent, combination, failure } = input.promoted;
+    for (let n = 1; n <= sent; n++) {
+      run.state.attempts.push({
+        attemptId: attemptId(input.messageId, 'template', n),
+        kind: 'template',
+        combination,
+        status: 'failed',
+      });
+    }
+    return smartUtilityFallback(run, failure, combination);
+  }
 
   const attempts = startAttempts(input);
   while (attempts.left()) {
@@ -43,7 +63,7 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
       if (status.outcome === 'delivered') return run.deliver(status.attempt);
       if (status.outcome === 'cancelled') continue;
       if (status.outcome === 'no_status')
-        return run.finish('sent', { note: 'no delivery status before the status timeout' });
+        return run.finish('sent', { note: 'no delivery status before the status timeout and the late-status window' });
       failure = status.failure;
     }
     const ended = await decideAndAct(run, attempts, failure, combination);
@@ -62,9 +82,18 @@ async function resolve(run: Run, attempts: Attempts): Promise<Combination | unde
     exclude: attempts.exclude,
     step: attempts.resolution(),
   });
+  if (patched(ROUTING_DETAILS_PATCH)) setCurrentDetails(routingDetails(resolved));
   if (resolved.outcome === 'none') return undefined;
   attempts.resolved();
   return resolved.combination;
+}
+
+/** The Web UI's "current details": the latest routing decision and the resolver's reason, in Markdown. */
+export function routingDetails(r: Awaited<ReturnType<typeof local.resolveCombination>>): string {
+  if (r.outcome === 'none') return `**No healthy combination** (${r.reason}); waiting for one.`;
+  const c = r.combination;
+  const why = r.why ? `\n\n${r.why}` : '';
+  return `**Routed** via WABA \`${c.wabaId}\`, number \`${c.phoneNumberId}\`, template \`${c.templateName}\` (${c.language}).${why}`;
 }
 
 /** Nothing is healthy: wait with a doubling back-off, up to the message's deadline; false once it would pass. */
@@ -100,8 +129,9 @@ async function sendWithResends(
   attempt: AttemptView,
   combination: Combination,
 ): Promise<FailureClass | undefined> {
-  const sendIt = () =>
+  const sendIt = (resendAfter?: number) =>
     send.sendTemplate({
+      resendAfter,
       ...run.ctx,
       workflowId: run.workflowId(),
       attemptId: attempt.attemptId,
@@ -135,10 +165,15 @@ async function awaitStatus(run: Run, attempt: AttemptView, combination: Combinat
     type: 'sent',
     data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination },
   });
-  const settled = await run.waitUntil(
-    () => isFinalAttemptStatus(attempt.status) || deliveredAttempt(run.state.attempts) !== undefined,
-    run.input.timing.statusTimeoutMs,
-  );
+  const settledOrDelivered = () =>
+    isFinalAttemptStatus(attempt.status) || deliveredAttempt(run.state.attempts) !== undefined;
+  let settled = await run.waitUntil(settledOrDelivered, run.input.timing.statusTimeoutMs);
+  if (!settled && !run.cancelled() && patched(LATE_STATUS_PATCH)) {
+    // The read model says `sent`; a failure reported later still re-enters the lifecycle (failover, fallback).
+    const lateMs = run.input.timing.lateStatusWindowMs ?? DEFAULT_LATE_STATUS_WINDOW_MS;
+    await run.note('status_timeout', { attemptId: attempt.attemptId, waitingForLateStatusMs: lateMs });
+    settled = await run.waitUntil(settledOrDelivered, lateMs);
+  }
   const delivered = deliveredAttempt(run.state.attempts);
   if (delivered) return { outcome: 'delivered', attempt: delivered };
   if (run.cancelled()) return { outcome: 'cancelled' };

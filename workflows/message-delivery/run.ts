@@ -6,6 +6,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SendResult } from '../../activities/send';
 import { interpretConsent, messageOfConsentPayload } from '../../src/domain/consent';
 import { failureKindOfType } from '../../src/domain/failure';
 import type { FailureReason } from '../../src/domain/failure-reasons';
@@ -64,11 +65,14 @@ export function startRun(input: MessageDeliveryInput) {
   function judgeReply(reply: InboundReply): void {
     const consent = state.consent;
     if (consent?.status !== 'asked') return;
-    // Only a reply to *this* prompt counts: quoted (context.id) or carrying this message's payload.
+    // Only a reply to *this* prompt counts: quoted (context.id), carrying this message's payload, or a typed answer
+    // the webhook processor routed here because this is the contact's only pending prompt.
     const named = messageOfConsentPayload(reply.payload);
     const mine = named
       ? named === input.messageId
-      : reply.contextWamid !== undefined && reply.contextWamid === consent.wamid;
+      : reply.contextWamid !== undefined
+        ? reply.contextWamid === consent.wamid
+        : reply.solePromptOf === input.messageId;
     if (!mine) return;
     const answer = interpretConsent(reply);
     if (!answer) {
@@ -104,6 +108,12 @@ export function startRun(input: MessageDeliveryInput) {
     });
   }
 
+  /** A timeline event that changes no status. */
+  async function note(type: TimelineEventType, data: Record<string, unknown>) {
+    step += 1;
+    await local.recordProgress({ ...ctx, status: state.status, event: { type, data, key: `step-${step}` } });
+  }
+
   async function finish(status: StatusEvent, data: Record<string, unknown> = {}): Promise<MessageDeliveryResult> {
     await setStatus(status, { type: status, data });
     return { status, deliveredVia: state.deliveredVia, failure: state.failure };
@@ -121,11 +131,7 @@ export function startRun(input: MessageDeliveryInput) {
       state.failure = { reason, code };
       return finish('failed', { ...state.failure });
     },
-    /** A timeline event that changes no status. */
-    async note(type: TimelineEventType, data: Record<string, unknown>) {
-      step += 1;
-      await local.recordProgress({ ...ctx, status: state.status, event: { type, data, key: `step-${step}` } });
-    },
+    note,
     /** A durable wait that a cancellation (a STOP, an operator) interrupts. */
     async sleep(ms: number): Promise<void> {
       await condition(() => cancelReason !== undefined, ms);
@@ -135,11 +141,33 @@ export function startRun(input: MessageDeliveryInput) {
       await condition(() => cancelReason !== undefined || fn(), timeoutMs);
       return fn();
     },
-    /** Runs one send activity for an attempt; returns the failure class when Meta refused it synchronously. */
-    async sendAttempt(attempt: AttemptView, call: () => Promise<{ wamid: string }>): Promise<FailureClass | undefined> {
+    /**
+     * Runs one send activity for an attempt; returns the failure class when Meta refused it synchronously. An
+     * unknown outcome is resolved here, before anything else happens to the message (docs/delivery-guarantees.md):
+     * no resend until a status routed by the attempt id says Meta had it, or the bounded wait says it never did.
+     */
+    async sendAttempt(
+      attempt: AttemptView,
+      call: (resendAfter?: number) => Promise<SendResult>,
+    ): Promise<FailureClass | undefined> {
       try {
-        const sent = await call();
-        attempt.wamid = sent.wamid;
+        let sent = await call();
+        for (let round = 1; sent.unknown; round++) {
+          await note('outcome_unknown', { attemptId: attempt.attemptId, reason: sent.unknown.reason, round });
+          const known = await condition(
+            () => attempt.wamid !== undefined || cancelReason !== undefined,
+            input.timing.unknownOutcomeWaitMs ?? DEFAULT_UNKNOWN_OUTCOME_WAIT_MS,
+          );
+          if (known && attempt.wamid !== undefined) {
+            sent = { wamid: attempt.wamid };
+            break;
+          }
+          if (cancelReason !== undefined || round >= MAX_UNKNOWN_ROUNDS) {
+            return { kind: 'transient', reason: 'outcome_unknown' };
+          }
+          sent = await call(sent.unknown.requests); // no status at all: Meta never had it
+        }
+        attempt.wamid = sent.wamid!;
         attempt.status = statuses.get(sent.wamid)?.status ?? 'accepted';
         return undefined;
       } catch (err) {
@@ -178,6 +206,11 @@ export function startRun(input: MessageDeliveryInput) {
     },
   };
 }
+
+/** Statuses normally follow an accepted send within seconds; two minutes of silence means Meta never had it. */
+const DEFAULT_UNKNOWN_OUTCOME_WAIT_MS = 120_000;
+/** Unknown outcomes in a row before the attempt is given up as a transient failure. */
+const MAX_UNKNOWN_ROUNDS = 3;
 
 /** The attempt that reached the customer with the message's content (a consent prompt is not the content). */
 export function deliveredAttempt(attempts: AttemptView[]): AttemptView | undefined {

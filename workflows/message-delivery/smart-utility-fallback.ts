@@ -1,10 +1,18 @@
-import { sleep } from '@temporalio/workflow';
+import { patched, sleep } from '@temporalio/workflow';
 import { attemptId, consentResolutionStep } from '../../src/delivery/attempt-ids';
 import { isDelivered, isFinalAttemptStatus, noExclusions } from '../../src/delivery/types';
 import { consentPayloads } from '../../src/domain/consent';
 import type { AttemptView, Combination, FailureClass, MessageDeliveryResult } from '../definitions';
 import { local, send } from './activities';
 import { deliveredAttempt, type Run } from './run';
+
+/** A consent prompt refused by our own capacity limits is asked again this many times (docs/smart-utility-fallback.md). */
+const PROMPT_THROTTLE_RETRIES = 3;
+const PROMPT_THROTTLE_PATCH = 'suf-prompt-throttle-retry';
+/** The same for a session message: the customer's answer and the prompts before it spent the pair's burst. */
+const SESSION_THROTTLE_PATCH = 'suf-session-throttle-retry';
+/** Meta's pair rate: about one message every 6 s from a number to one person. */
+const PAIR_RETRY_FALLBACK_MS = 6_000;
 
 /**
  * Smart Utility Fallback (docs/smart-utility-fallback.md): a marketing template Meta will not deliver to this person (131049) is
@@ -50,31 +58,48 @@ export async function smartUtilityFallback(
   // A consent template Meta re-categorised as MARKETING no longer resolves under category UTILITY.
   if (resolved.outcome === 'none') return run.fail('no_utility_consent_template', failure.code);
   const payloads = consentPayloads(input.messageId);
-  const prompt: AttemptView = {
-    attemptId: attemptId(input.messageId, 'consent', state.attempts.length + 1),
-    kind: 'consent',
-    combination: resolved.combination,
-    status: 'sending',
-  };
-  state.attempts.push(prompt);
-  const promptFailure = await run.sendAttempt(prompt, () =>
-    send.sendTemplate({
-      ...ctx,
-      workflowId: run.workflowId(),
-      attemptId: prompt.attemptId,
-      seq: state.attempts.length,
-      combination: resolved.combination,
-      recipient: input.recipient,
+  const sendPrompt = async (): Promise<{ prompt: AttemptView; failure?: FailureClass }> => {
+    const prompt: AttemptView = {
+      attemptId: attemptId(input.messageId, 'consent', state.attempts.length + 1),
       kind: 'consent',
-      parameters: {
-        ...suf.consentParameters,
-        buttons: [
-          { index: 0, payload: payloads.yes },
-          { index: 1, payload: payloads.no },
-        ],
-      },
-    }),
-  );
+      combination: resolved.combination,
+      status: 'sending',
+    };
+    state.attempts.push(prompt);
+    const failure = await run.sendAttempt(prompt, (resendAfter) =>
+      send.sendTemplate({
+        resendAfter,
+        ...ctx,
+        workflowId: run.workflowId(),
+        attemptId: prompt.attemptId,
+        seq: state.attempts.length,
+        combination: resolved.combination,
+        recipient: input.recipient,
+        kind: 'consent',
+        parameters: {
+          ...suf.consentParameters,
+          buttons: [
+            { index: 0, payload: payloads.yes },
+            { index: 1, payload: payloads.no },
+          ],
+        },
+      }),
+    );
+    return { prompt, failure };
+  };
+  let { prompt, failure: promptFailure } = await sendPrompt();
+  // Our own capacity reservation (the 6 s pair rate above all: the failed template and an earlier prompt went to the
+  // same person from the same number) refuses before Meta is called: wait the time it names and ask again, as a new
+  // attempt, instead of giving the fallback up. Behind patched(): histories that failed here replay unchanged.
+  for (
+    let round = 1;
+    promptFailure?.kind === 'throttled' && round <= PROMPT_THROTTLE_RETRIES && patched(PROMPT_THROTTLE_PATCH);
+    round++
+  ) {
+    await run.sleep(promptFailure.retryAfterMs ?? PAIR_RETRY_FALLBACK_MS);
+    if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
+    ({ prompt, failure: promptFailure } = await sendPrompt());
+  }
   if (promptFailure) return run.fail('consent_prompt_failed', promptFailure.code);
   run.consentAsked(prompt.wamid, resolved.combination.phoneNumberId);
   const consentLedger = { ...ctx, recipient: input.recipient, campaignId: input.campaignId };
@@ -120,19 +145,19 @@ export async function smartUtilityFallback(
   await run.setStatus('sending', { type: 'consent_granted', data: { answer: consent.answer } });
   const phoneNumberId = consent.answer!.phoneNumberId;
   let last: AttemptView | undefined;
-  for (const [i, payload] of plan.messages.entries()) {
-    if (i > 0) await sleep(plan.minSpacingMs); // the pair rate: about one message per 6 s to one person
-    // A STOP between the answer and a session message binds at once (opt-out is honoured immediately).
-    if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled(), sessionMessagesSent: i });
+  // Session attempts are numbered in the order they are made: a refused send asked again is a new attempt.
+  let sessionSeq = 0;
+  const sendSession = async (payload: (typeof plan.messages)[number]) => {
     const attempt: AttemptView = {
-      attemptId: attemptId(input.messageId, 'session', i + 1),
+      attemptId: attemptId(input.messageId, 'session', ++sessionSeq),
       kind: 'session',
       combination: { phoneNumberId },
       status: 'sending',
     };
     state.attempts.push(attempt);
-    const sessionFailure = await run.sendAttempt(attempt, async () => {
+    const failure = await run.sendAttempt(attempt, async (resendAfter) => {
       const sent = await send.sendSession({
+        resendAfter,
         ...ctx,
         workflowId: run.workflowId(),
         attemptId: attempt.attemptId,
@@ -144,6 +169,28 @@ export async function smartUtilityFallback(
       attempt.combination = { phoneNumberId, wabaId: sent.wabaId };
       return sent;
     });
+    return { attempt, failure };
+  };
+  for (const [i, payload] of plan.messages.entries()) {
+    if (i > 0) await sleep(plan.minSpacingMs); // the pair rate: about one message per 6 s to one person
+    // A STOP between the answer and a session message binds at once (opt-out is honoured immediately).
+    if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled(), sessionMessagesSent: i });
+    let { attempt, failure: sessionFailure } = await sendSession(payload);
+    // Refused by our own pair rate before Meta was called (the template, its retries and the prompts went to the same
+    // person from the same number): wait the time the limiter named and send again, as for the prompt. Patched:
+    // histories that failed here replay unchanged.
+    for (
+      let round = 1;
+      sessionFailure?.kind === 'throttled' && round <= PROMPT_THROTTLE_RETRIES && patched(SESSION_THROTTLE_PATCH);
+      round++
+    ) {
+      await run.sleep(sessionFailure.retryAfterMs ?? PAIR_RETRY_FALLBACK_MS);
+      if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled(), sessionMessagesSent: i });
+      ({ attempt, failure: sessionFailure } = await sendSession(payload));
+    }
+    // The window the answer opened can close before a delayed send (refused before Meta, or Meta's 131047).
+    if (sessionFailure?.reason === 'outside_service_window')
+      return run.fail(sessionFailure.reason, sessionFailure.code);
     if (sessionFailure) return run.fail('session_send_failed', sessionFailure.code);
     last = attempt;
   }

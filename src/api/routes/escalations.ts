@@ -5,14 +5,10 @@ import type { SecretBox } from '../../secrets';
 import { ESCALATION_SIGNATURE_HEADER, escalationView } from '../../services/webhooks/escalation-forwarder';
 import { tenantOf } from '../auth';
 import { notFound } from '../errors';
+import { decodeCursor, pageOf, pageQueryShape } from '../pagination';
 import { parse } from '../validate';
 
-const listQuery = z
-  .object({
-    status: z.enum(['open', 'resolved']).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-  })
-  .strict();
+const listQuery = z.object({ status: z.enum(['open', 'resolved']).optional(), ...pageQueryShape }).strict();
 const idParams = z.object({ id: z.uuid() });
 
 /** Human escalations raised by customers' keywords (docs/webhooks.md): the tenant's agent desk reads and resolves them. */
@@ -21,8 +17,9 @@ export function escalationsRouter(deps: { escalations: EscalationsRepo; secrets:
 
   router.get('/', async (req, res) => {
     const q = parse(req, 'query', listQuery);
-    const rows = await deps.escalations.list(tenantOf(res).id, q);
-    res.json({ data: rows.map(escalationView) });
+    const after = decodeCursor(q.cursor, 2);
+    const rows = await deps.escalations.list(tenantOf(res).id, { ...q, limit: q.limit + 1, after });
+    res.json(pageOf(rows, q.limit, (r) => [r.sortAt, r.id], escalationView));
   });
 
   /** The secret that signs forwarded escalations (HMAC-SHA256 of the raw body); independent of API keys. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { MessagesRepo, MessageRow } from '../../db/repositories/messages';
 import type { MessageService } from '../../services/messages';
 import { priceMessage, type RateCard } from '../../domain/pricing';
+import { safeText } from '../../domain/safe-input';
 import { readTenantSettings } from '../../domain/tenant-settings';
 import { tenantOf } from '../auth';
 import { notFound } from '../errors';
@@ -10,7 +11,7 @@ import type { Metrics } from '../metrics';
 import { messageIdParams, sendMessageBodySchema } from '../schemas/messages';
 import { parse } from '../validate';
 
-export const cancelBody = z.object({ reason: z.string().min(1).max(500).default('cancelled by API') }).strict();
+export const cancelBody = z.object({ reason: safeText(500).default('cancelled by API') }).strict();
 
 export function messageView(
   rateCard: RateCard | undefined,

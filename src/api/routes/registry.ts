@@ -1,24 +1,35 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import type { RegistryRepo } from '../../db/repositories/registry';
-import { toSnapshot } from '../../db/registry-snapshot';
+import type { PhoneRow, RegistryRepo, TemplateRow, WabaRow } from '../../db/repositories/registry';
+import { phoneFromRow, templateFromRow, toSnapshot, wabaFromRow } from '../../db/registry-snapshot';
+import type { HealthChangesRepo } from '../../db/repositories/health-changes';
 import { evaluatePhoneNumber, evaluateTemplate, evaluateWaba } from '../../domain/health';
+import { healthMatrix } from '../health-matrix';
 import { classifyGraphError } from '../../meta/failure-class';
-import { type RegistrySync, WabaNotRegisteredError } from '../../services/registry-sync';
+import type { RegistrySync } from '../../services/registry-sync';
+import { boundedInt, patternText, safeText } from '../../domain/safe-input';
 import { tenantOf } from '../auth';
+import { graphIdSchema, languageSchema, templateNameSchema } from '../schemas/common';
 import { HttpError, notFound } from '../errors';
+import { decodeCursor, pageOf, pageQueryShape } from '../pagination';
 import { parse } from '../validate';
 
-const graphId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a Meta object id');
+const graphId = graphIdSchema;
+/** Meta's tokens are printable ASCII; anything else could not even travel in an Authorization header. */
+const accessTokenSchema = patternText(
+  /^[\x21-\x7e]{8,4096}$/,
+  'must be a Meta access token (8+ printable ASCII characters)',
+  4096,
+);
 export const registerWabaBody = z
-  .object({ id: graphId, name: z.string().min(1).max(200).optional(), accessToken: z.string().min(8).max(4096) })
+  .object({ id: graphId, name: safeText(200).optional(), accessToken: accessTokenSchema })
   .strict();
 const idParams = z.object({ id: graphId });
 export const phonePatchBody = z
-  .object({ enabled: z.boolean().optional(), priority: z.number().int().min(-1000).max(1000).optional() })
+  .object({ enabled: z.boolean().optional(), priority: boundedInt(-1000, 1000).optional() })
   .strict()
   .refine((b) => b.enabled !== undefined || b.priority !== undefined, 'give enabled and/or priority');
-const groupParams = z.object({ key: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name-like key') });
+const groupParams = z.object({ key: templateNameSchema });
 export const groupBody = z
   .object({
     members: z
@@ -26,8 +37,8 @@ export const groupBody = z
         z
           .object({
             wabaId: graphId,
-            name: z.string().regex(/^[a-z0-9_]{1,512}$/),
-            language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2,4})?$/),
+            name: templateNameSchema,
+            language: languageSchema,
           })
           .strict(),
       )
@@ -42,7 +53,6 @@ export const groupBody = z
  */
 function syncError(fields: { id: string; token: string }) {
   return (err: unknown): never => {
-    if (err instanceof WabaNotRegisteredError) throw notFound('WABA');
     const cls = classifyGraphError(err);
     if (!cls) throw err;
     // No answer, an outage, a throttle: nothing the caller can fix.
@@ -58,7 +68,14 @@ function syncError(fields: { id: string; token: string }) {
 }
 
 /** The registry and health routes (docs/api.md). Health verdicts are evaluated now, from the stored facts. */
-export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySync }): Router {
+/** How far back the health matrix lists each resource's changes. */
+const RECENT_CHANGES_MS = 24 * 3_600_000;
+
+export function registryRouter(deps: {
+  registry: RegistryRepo;
+  sync: RegistrySync;
+  changes: HealthChangesRepo;
+}): Router {
   const router = Router();
 
   router.post('/wabas', async (req, res) => {
@@ -79,23 +96,48 @@ export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySyn
 
   const snapshotOf = async (tenantId: string) => toSnapshot(await deps.registry.load(tenantId));
 
-  router.get('/wabas', async (_req, res) => {
-    const now = Date.now();
-    const s = await snapshotOf(tenantOf(res).id);
-    res.json({ data: s.wabas.map((w) => ({ ...w, health: evaluateWaba(w, now) })) });
-  });
+  const listQuery = z.object(pageQueryShape).strict();
+  const list = <T extends 'waba' | 'phone_number' | 'template'>(
+    type: T,
+    view: (row: Awaited<ReturnType<RegistryRepo['page']>>[number], now: number) => unknown,
+  ): RequestHandler => {
+    return async (req, res) => {
+      const q = parse(req, 'query', listQuery);
+      const [afterId] = decodeCursor(q.cursor, 1) ?? [];
+      const rows = await deps.registry.page(tenantOf(res).id, type, { afterId, limit: q.limit + 1 });
+      const now = Date.now();
+      res.json(
+        pageOf(
+          rows,
+          q.limit,
+          (r) => [r.id],
+          (r) => view(r, now),
+        ),
+      );
+    };
+  };
 
-  router.get('/phone-numbers', async (_req, res) => {
-    const now = Date.now();
-    const s = await snapshotOf(tenantOf(res).id);
-    res.json({ data: s.phoneNumbers.map((p) => ({ ...p, health: evaluatePhoneNumber(p, now) })) });
-  });
-
-  router.get('/templates', async (_req, res) => {
-    const now = Date.now();
-    const s = await snapshotOf(tenantOf(res).id);
-    res.json({ data: s.templates.map((t) => ({ ...t, health: evaluateTemplate(t, now) })) });
-  });
+  router.get(
+    '/wabas',
+    list('waba', (r, now) => {
+      const w = wabaFromRow(r as WabaRow);
+      return { ...w, health: evaluateWaba(w, now) };
+    }),
+  );
+  router.get(
+    '/phone-numbers',
+    list('phone_number', (r, now) => {
+      const p = phoneFromRow(r as PhoneRow);
+      return { ...p, health: evaluatePhoneNumber(p, now) };
+    }),
+  );
+  router.get(
+    '/templates',
+    list('template', (r, now) => {
+      const t = templateFromRow(r as TemplateRow);
+      return { ...t, health: evaluateTemplate(t, now) };
+    }),
+  );
 
   router.patch('/phone-numbers/:id', async (req, res) => {
     const { id } = parse(req, 'params', idParams);
@@ -113,26 +155,12 @@ export function registryRouter(deps: { registry: RegistryRepo; sync: RegistrySyn
 
   router.get('/health', async (_req, res) => {
     const now = Date.now();
-    const s = await snapshotOf(tenantOf(res).id);
-    const row = (type: string, id: string, name: string, h: { verdict: string; reasons: readonly unknown[] }) => ({
-      type,
-      id,
-      name,
-      verdict: h.verdict,
-      reasons: h.reasons,
-    });
-    res.json({
-      checkedAt: new Date(now).toISOString(),
-      wabas: s.wabas.map((w) => row('waba', w.id, w.name, evaluateWaba(w, now))),
-      phoneNumbers: s.phoneNumbers.map((p) => ({
-        ...row('phone_number', p.id, p.displayPhoneNumber, evaluatePhoneNumber(p, now)),
-        wabaId: p.wabaId,
-      })),
-      templates: s.templates.map((t) => ({
-        ...row('template', t.id, `${t.name}/${t.language}`, evaluateTemplate(t, now)),
-        wabaId: t.wabaId,
-      })),
-    });
+    const tenantId = tenantOf(res).id;
+    const [s, changes] = await Promise.all([
+      snapshotOf(tenantId),
+      deps.changes.recent(tenantId, new Date(now - RECENT_CHANGES_MS)),
+    ]);
+    res.json(healthMatrix(s, changes, now));
   });
 
   return router;

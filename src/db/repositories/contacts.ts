@@ -28,6 +28,16 @@ export function createContactsRepo(pool: Pool) {
       return res.rows[0] as ContactRow | undefined;
     },
 
+    /** Many contacts in one query (a campaign batch checks consent for all its recipients at send time). */
+    async many(tenantId: string, waIds: readonly string[]): Promise<Map<string, ContactRow>> {
+      if (waIds.length === 0) return new Map();
+      const res = await pool.query(`SELECT ${COLUMNS} FROM contacts WHERE tenant_id = $1 AND wa_id = ANY($2::text[])`, [
+        tenantId,
+        waIds,
+      ]);
+      return new Map((res.rows as ContactRow[]).map((c) => [c.waId, c]));
+    },
+
     /** An opt-in after an opt-out re-subscribes the contact (the customer asked again). */
     async optIn(tenantId: string, waId: string, source: string, proof?: string): Promise<ContactRow> {
       const res = await pool.query(

@@ -1,5 +1,6 @@
+import { IN_FLIGHT_STATUSES, MESSAGE_STATUS_RANK, messageStatusForwardSql } from '../../domain/message-status';
 import type { TimelineEventType } from '../../domain/timeline';
-import type { Pool } from '../pool';
+import { inTransaction, type Pool } from '../pool';
 
 export interface MessageRow {
   id: string;
@@ -31,6 +32,8 @@ export interface AttemptRow {
   errorCode: number | null;
   error: Record<string, unknown> | null;
   pricing: Record<string, unknown> | null;
+  /** Requests for this attempt handed to Meta (migration 060). */
+  requests: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -47,7 +50,7 @@ const MESSAGE_COLUMNS = `id, tenant_id AS "tenantId", idempotency_key AS "idempo
 
 const ATTEMPT_COLUMNS = `id, seq, kind, waba_id AS "wabaId", phone_number_id AS "phoneNumberId",
   template_id AS "templateId", template_name AS "templateName", wamid, status, error_code AS "errorCode", error,
-  pricing, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  pricing, requests, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export type MessagesRepo = ReturnType<typeof createMessagesRepo>;
 
@@ -98,6 +101,10 @@ export function createMessagesRepo(pool: Pool) {
       return res.rows[0] as MessageRow | undefined;
     },
 
+    /**
+     * The workflow's write of the read model, folded monotonically (src/domain/message-status.ts): a delivery the
+     * webhook processor recorded first is never overwritten by the workflow's `sent` or `failed`.
+     */
     async setStatus(
       tenantId: string,
       id: string,
@@ -107,8 +114,8 @@ export function createMessagesRepo(pool: Pool) {
       await pool.query(
         `UPDATE messages SET status = $3, delivered_via = COALESCE($4, delivered_via), failure = COALESCE($5, failure),
                 updated_at = now()
-          WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, id, status, extra.deliveredVia ?? null, extra.failure ?? null],
+          WHERE tenant_id = $1 AND id = $2 AND ${messageStatusForwardSql('status', '$6', '$3')}`,
+        [tenantId, id, status, extra.deliveredVia ?? null, extra.failure ?? null, MESSAGE_STATUS_RANK],
       );
     },
 
@@ -141,6 +148,12 @@ export function createMessagesRepo(pool: Pool) {
         [tenantId, messageId],
       );
       return res.rows as AttemptRow[];
+    },
+
+    /** Whether any send of the message was ever begun. */
+    async hasAttempts(messageId: string): Promise<boolean> {
+      const res = await pool.query('SELECT 1 FROM message_attempts WHERE message_id = $1 LIMIT 1', [messageId]);
+      return (res.rowCount ?? 0) > 0;
     },
 
     async getAttempt(id: string): Promise<AttemptRow | undefined> {
@@ -179,11 +192,19 @@ export function createMessagesRepo(pool: Pool) {
       return (await this.getAttempt(a.id))!;
     },
 
+    /** One more request for the attempt is about to reach Meta, unless another try counted one since `seen`. */
+    async markRequested(attemptId: string, seen: number): Promise<number | undefined> {
+      const res = await pool.query(
+        `UPDATE message_attempts SET requests = requests + 1, updated_at = now()
+          WHERE id = $1 AND requests = $2 AND wamid IS NULL RETURNING requests`,
+        [attemptId, seen],
+      );
+      return res.rows[0]?.requests as number | undefined;
+    },
+
     /** Stores the wamid and its routing row atomically. */
     async attemptAccepted(attemptId: string, wamid: string, workflowId: string): Promise<void> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         const res = await client.query(
           `UPDATE message_attempts SET wamid = COALESCE(wamid, $2),
                   status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END, updated_at = now()
@@ -196,13 +217,7 @@ export function createMessagesRepo(pool: Pool) {
            ON CONFLICT (wamid) DO NOTHING`,
           [wamid, row.tenant_id, row.message_id, attemptId, workflowId],
         );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async attemptFailed(
@@ -250,7 +265,13 @@ export function createMessagesRepo(pool: Pool) {
       return res.rows[0] as { tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined;
     },
 
-    /** A delivery reported after the workflow stopped waiting: move only a still-'sent' message forward. */
+    /**
+     * A delivery of the message's content reported by webhook (the workflow may have stopped waiting, or ended
+     * cancelled or failed while Meta still delivered): folded like every status write, so it moves any message
+     * that is not already delivered forward, and `delivered` to `read`.
+     */
+    // While the workflow is still working (resolving, sending, awaiting consent) it owns the status: a delivered
+    // first part of a two-part session message, say, must not end the message before the second part is sent.
     async lateSuccess(tenantId: string, messageId: string, attemptId: string, status: 'delivered' | 'read') {
       await pool.query(
         `UPDATE messages m SET status = $4, updated_at = now(),
@@ -258,32 +279,13 @@ export function createMessagesRepo(pool: Pool) {
                   'templateId', a.template_id, 'kind', CASE WHEN a.kind = 'session' THEN 'session' ELSE 'template' END))
            FROM message_attempts a
           WHERE m.tenant_id = $1 AND m.id = $2 AND a.id = $3 AND a.kind <> 'consent'
-            AND (m.status = 'sent' OR (m.status = 'delivered' AND $4 = 'read'))`,
-        [tenantId, messageId, attemptId, status],
+            AND m.status <> ALL($6::text[])
+            AND ${messageStatusForwardSql('m.status', '$5', '$4')}`,
+        [tenantId, messageId, attemptId, status, MESSAGE_STATUS_RANK, IN_FLIGHT_STATUSES],
       );
     },
 
     /** Every attempt of the tenant's messages (optionally one campaign, since a time), for cost reports. */
-    async costRows(tenantId: string, filter: { campaignId?: string; since?: string }) {
-      const res = await pool.query(
-        `SELECT m.id AS "messageId", m.recipient, m.status, m.delivered_via->>'kind' AS "deliveredKind",
-                a.id AS "attemptId", a.kind, a.pricing
-           FROM messages m LEFT JOIN message_attempts a ON a.message_id = m.id
-          WHERE m.tenant_id = $1 AND ($2::text IS NULL OR m.campaign_id = $2) AND ($3::timestamptz IS NULL OR m.created_at >= $3)
-          ORDER BY m.id, a.seq`,
-        [tenantId, filter.campaignId ?? null, filter.since ?? null],
-      );
-      return res.rows as {
-        messageId: string;
-        recipient: string;
-        status: string;
-        deliveredKind: string | null;
-        attemptId: string | null;
-        kind: string | null;
-        pricing: Record<string, unknown> | null;
-      }[];
-    },
-
     async findWamid(
       wamid: string,
     ): Promise<{ tenantId: string; messageId: string; attemptId: string; workflowId: string } | undefined> {

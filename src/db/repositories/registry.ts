@@ -41,7 +41,7 @@ export interface GroupRow {
 }
 export type ResourceType = 'waba' | 'phone_number' | 'template' | 'portfolio';
 
-const TABLE: Record<Exclude<ResourceType, 'portfolio'>, string> = {
+export const TABLE: Record<Exclude<ResourceType, 'portfolio'>, string> = {
   waba: 'wabas',
   phone_number: 'phone_numbers',
   template: 'templates',
@@ -50,7 +50,7 @@ const TABLE: Record<Exclude<ResourceType, 'portfolio'>, string> = {
 type Queryable = Pool | PoolClient;
 
 /** The columns of each resource row (WabaRow, PhoneRow, TemplateRow), written once for every query. */
-const COLUMNS: Record<Exclude<ResourceType, 'portfolio'>, string> = {
+export const COLUMNS: Record<Exclude<ResourceType, 'portfolio'>, string> = {
   waba: `id, portfolio_id AS "portfolioId", name, access_token_enc AS "accessTokenEnc", fields, health, synced_at AS "syncedAt"`,
   phone_number: `id, waba_id AS "wabaId", display_phone_number AS "displayPhoneNumber", fields, enabled, priority, health, synced_at AS "syncedAt"`,
   template: `id, waba_id AS "wabaId", name, language, category, components, fields, health, synced_at AS "syncedAt"`,
@@ -287,6 +287,20 @@ export function createRegistryRepo(pool: Pool) {
         id,
       ]);
       return res.rows[0] as TemplateRow | undefined;
+    },
+
+    /** One page of a resource list, by id (keyset): the rows after `afterId`, at most `limit`. */
+    async page<T extends Exclude<ResourceType, 'portfolio'>>(
+      tenantId: string,
+      type: T,
+      page: { afterId?: string; limit: number },
+    ): Promise<(T extends 'waba' ? WabaRow : T extends 'phone_number' ? PhoneRow : TemplateRow)[]> {
+      const res = await pool.query(
+        `SELECT ${COLUMNS[type]} FROM ${TABLE[type]} WHERE tenant_id = $1 AND ($2::text IS NULL OR id > $2)
+          ORDER BY id LIMIT $3`,
+        [tenantId, page.afterId ?? null, page.limit],
+      );
+      return res.rows as never;
     },
 
     async wabaToken(tenantId: string, wabaId: string): Promise<string | undefined> {

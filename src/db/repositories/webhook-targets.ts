@@ -1,7 +1,5 @@
+import { TERMINAL_STATUSES as TERMINAL } from '../../domain/message-status';
 import { inTransaction, type Pool } from '../pool';
-
-/** Statuses after which a message's workflow no longer listens (workflows/definitions.ts TERMINAL_STATUSES). */
-const TERMINAL = ['delivered', 'read', 'declined', 'expired', 'failed', 'cancelled'];
 
 export type WebhookTargetsRepo = ReturnType<typeof createWebhookTargetsRepo>;
 
@@ -13,6 +11,18 @@ export function createWebhookTargetsRepo(pool: Pool) {
       const res = await pool.query(
         `SELECT id, workflow_id AS "workflowId" FROM messages
           WHERE tenant_id = $1 AND recipient = $2 AND NOT (status = ANY($3)) ORDER BY created_at`,
+        [tenantId, waId, TERMINAL],
+      );
+      return res.rows as { id: string; workflowId: string }[];
+    },
+
+    /** The contact's messages of this tenant in flight with a consent prompt sent (at most two: one is what counts). */
+    async pendingConsentPrompts(tenantId: string, waId: string): Promise<{ id: string; workflowId: string }[]> {
+      const res = await pool.query(
+        `SELECT m.id, m.workflow_id AS "workflowId" FROM messages m
+          WHERE m.tenant_id = $1 AND m.recipient = $2 AND NOT (m.status = ANY($3))
+            AND EXISTS (SELECT 1 FROM message_attempts a WHERE a.message_id = m.id AND a.kind = 'consent')
+          LIMIT 2`,
         [tenantId, waId, TERMINAL],
       );
       return res.rows as { id: string; workflowId: string }[];

@@ -1,7 +1,17 @@
 import type { Health, HealthReason } from '../registry';
 import type { GroupEntry } from './registry-index';
 import type { Candidate, MemberState } from './rank';
-import { MEMBER_MASK as MEMBER_MASK_IMPORT, type Rejection, type Scan } from './scan';
+import type { PhoneEntry } from './registry-index';
+import {
+  MAX_LISTED_REJECTIONS,
+  MEMBER_MASK as MEMBER_MASK_IMPORT,
+  type Rejection,
+  type Rejections,
+  countByReason,
+  emptyRejections,
+} from './rejections';
+import { sentOf } from './evaluate';
+import type { Scan } from './scan';
 import {
   type Combination,
   DEVIATIONS as DEVIATIONS_IMPORT,
@@ -12,7 +22,6 @@ import {
   type ResolveExplanation,
   type ResolveRequest,
   type ResolveResult,
-  type UsageSnapshot,
 } from './types';
 
 // Bound once: tsx/esbuild compile each use of an imported binding to a getter call (hot loops below).
@@ -40,12 +49,12 @@ export function buildResult(
   request: ResolveRequest,
   group: GroupEntry | undefined,
   scan: Scan | undefined,
-  usage: UsageSnapshot,
 ): ResolveResult {
   const best = scan?.best ?? [];
-  const rejections = scan?.rejections ?? [];
+  const rejections = scan?.rejections ?? emptyRejections();
   const chosen = best[0];
-  const toRejected = rejecter(request, usage);
+  // A `none` lists more than its explanation keeps: the explanation's are the first of them.
+  const listed = lister(request, scan, rejections)(chosen ? MAX_EXPLAINED_REJECTIONS : MAX_LISTED_REJECTIONS);
   const explanation: ResolveExplanation = {
     templateKey: request.templateKey,
     language: request.language,
@@ -71,9 +80,9 @@ export function buildResult(
         }
       : null,
     rejected: {
-      total: rejections.length,
+      total: rejections.total,
       byReason: countByReason(rejections),
-      first: rejections.slice(0, MAX_EXPLAINED_REJECTIONS).map(toRejected),
+      first: listed.slice(0, MAX_EXPLAINED_REJECTIONS),
     },
   };
   if (chosen) {
@@ -86,8 +95,8 @@ export function buildResult(
   }
   return {
     outcome: 'none',
-    reason: rejections.length === 0 ? 'no_candidates' : 'all_rejected',
-    rejected: rejections.map(toRejected),
+    reason: rejections.total === 0 ? 'no_candidates' : 'all_rejected',
+    rejected: listed,
     explanation,
   };
 }
@@ -127,23 +136,7 @@ function combination(c: Candidate): Combination {
   };
 }
 
-function countByReason(
-  rejections: readonly Rejection[],
-  belowRank = Number.POSITIVE_INFINITY,
-): Partial<Record<RejectionCode, number>> {
-  const counts = new Array<number>(REJECTION_CODES.length).fill(0);
-  for (const r of rejections) {
-    if (r.rank >= belowRank) continue;
-    for (let i = 0; i < REJECTION_CODES.length; i++) if (r.mask & (1 << i)) counts[i]!++;
-  }
-  const out: Partial<Record<RejectionCode, number>> = {};
-  REJECTION_CODES.forEach((code, i) => {
-    if (counts[i]) out[code] = counts[i];
-  });
-  return out;
-}
-
-function why(c: Candidate, rejections: readonly Rejection[], scan: Scan | undefined): string {
+function why(c: Candidate, rejections: Rejections, scan: Scan | undefined): string {
   const parts: string[] = [DEVIATION_TEXT[c.rank] ?? 'another WABA'];
   const better = Object.entries(countByReason(rejections, c.rank));
   if (better.length > 0)
@@ -171,32 +164,43 @@ function why(c: Candidate, rejections: readonly Rejection[], scan: Scan | undefi
 }
 
 /**
- * Materialises rejections. WABA/template/category reasons are built once per group member and shared by its
- * phones' entries (a `none` over a large registry lists thousands of candidates).
+ * Materialises the first `n` kept rejections. WABA/template reasons are built once per group member and shared by
+ * its phones' entries.
  */
-function rejecter(request: ResolveRequest, usage: UsageSnapshot): (r: Rejection) => RejectedCandidate {
+function lister(
+  request: ResolveRequest,
+  scan: Scan | undefined,
+  rejections: Rejections,
+): (n: number) => RejectedCandidate[] {
   const byMember = new Map<MemberState, readonly RejectionReason[]>();
-  const reasonsOf = (r: Rejection, mask: number): RejectionReason[] => {
+  const reasonsOf = (r: Rejection, phone: PhoneEntry, mask: number): RejectionReason[] => {
     const out: RejectionReason[] = [];
     for (let i = 0; i < REJECTION_CODES.length; i++) {
-      if (mask & (1 << i)) out.push(reason(REJECTION_CODES[i]!, r, request, usage));
+      if (mask & (1 << i)) out.push(reason(REJECTION_CODES[i]!, r, phone, request, scan!));
     }
     return out;
   };
-  return (r) => {
-    let memberReasons = byMember.get(r.ms);
-    if (memberReasons === undefined) {
-      memberReasons = reasonsOf(r, r.ms.mask);
-      byMember.set(r.ms, memberReasons);
+  return (n) => {
+    const out: RejectedCandidate[] = [];
+    for (const r of rejections.kept) {
+      for (const phone of r.phones) {
+        if (out.length >= n) return out;
+        let memberReasons = byMember.get(r.ms);
+        if (memberReasons === undefined) {
+          memberReasons = reasonsOf(r, phone, r.ms.mask);
+          byMember.set(r.ms, memberReasons);
+        }
+        const phoneMask = r.mask & ~MEMBER_MASK;
+        out.push({
+          wabaId: r.ms.member.template.waba.waba.id,
+          phoneNumberId: phone.phone.id,
+          templateId: r.ms.member.template.template.id,
+          deviation: deviation(r.rank),
+          reasons: phoneMask === 0 ? memberReasons : memberReasons.concat(reasonsOf(r, phone, phoneMask)),
+        });
+      }
     }
-    const phoneMask = r.mask & ~MEMBER_MASK;
-    return {
-      wabaId: r.ms.member.template.waba.waba.id,
-      phoneNumberId: r.phone.phone.id,
-      templateId: r.ms.member.template.template.id,
-      deviation: deviation(r.rank),
-      reasons: phoneMask === 0 ? memberReasons : memberReasons.concat(reasonsOf(r, phoneMask)),
-    };
+    return out;
   };
 }
 
@@ -209,7 +213,13 @@ function unhealthy(code: RejectionCode, subject: string, h: Health): RejectionRe
   };
 }
 
-function reason(code: RejectionCode, r: Rejection, request: ResolveRequest, usage: UsageSnapshot): RejectionReason {
+function reason(
+  code: RejectionCode,
+  r: Rejection,
+  phone: PhoneEntry,
+  request: ResolveRequest,
+  scan: Scan,
+): RejectionReason {
   const t = r.ms.member.template;
   const w = t.waba;
   switch (code) {
@@ -218,20 +228,25 @@ function reason(code: RejectionCode, r: Rejection, request: ResolveRequest, usag
     case 'template_unhealthy':
       return unhealthy(code, 'template', r.ms.templateHealth);
     case 'phone_unhealthy':
-      return unhealthy(code, 'phone number', r.phoneHealth);
+      return unhealthy(code, 'phone number', r.phoneHealth ?? phone.profile.base);
     case 'waba_excluded':
     case 'template_excluded':
     case 'phone_excluded':
       return { code, message: 'failed an earlier attempt of this message' };
     case 'category_mismatch':
       return { code, message: `template is ${t.template.category}, request needs ${request.category ?? ''}` };
+    case 'not_equivalent':
+      return {
+        code,
+        message: `template shape ${t.shape} (category|header|parameters) differs from the primary template's ${scan.shape ?? ''}`,
+      };
     case 'phone_disabled':
       return { code, message: 'phone number disabled by an operator' };
     case 'no_throughput_headroom': {
-      const sent = usage.phones?.[r.phone.phone.id]?.sentLastSecond ?? 0;
+      const sent = sentOf(scan, phone);
       return {
         code,
-        message: `throughput limit reached (${sent}/${r.phone.throughputLimit} messages in the last second)`,
+        message: `throughput limit reached (${sent}/${phone.throughputLimit} messages in the last second)`,
       };
     }
     case 'no_messaging_limit_headroom':

@@ -18,13 +18,17 @@ export interface MemberState {
 }
 
 export interface Candidate {
+  /** The deviation rank (0 sticky … 4 other WABA), as reported. */
   readonly rank: number;
+  /** The rank the ordering uses: the deviation rank under `primary-first`; see spread.ts under `spread`. */
+  readonly tier: number;
   readonly degraded: number;
   readonly quality: number;
   readonly pressure: number;
   readonly order: number;
   readonly priority: number;
-  readonly spread: number;
+  /** Headroom-weighted rendezvous hash (lower wins); under `spread` computed once the scan is complete. */
+  spread: number;
   readonly seq: number;
   readonly ms: MemberState;
   readonly phone: PhoneEntry;
@@ -32,6 +36,8 @@ export interface Candidate {
   readonly capacity: CapacityCost;
   readonly portfolioFraction: number;
   readonly throughputFraction: number;
+  /** Messages this number may still send this second. */
+  readonly throughputLeft: number;
 }
 
 /**
@@ -42,7 +48,7 @@ export interface Candidate {
  */
 export function compareCandidates(a: Candidate, b: Candidate): number {
   return (
-    comparePrefix(a.degraded, a.rank, a.quality, a.pressure, a.order, a.priority, b) ||
+    comparePrefix(a.degraded, a.tier, a.quality, a.pressure, a.order, a.priority, b) ||
     a.spread - b.spread ||
     a.seq - b.seq
   );
@@ -51,7 +57,7 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 /** `compareCandidates` on every key before the hash, for a candidate not yet allocated. */
 export function comparePrefix(
   degraded: number,
-  rank: number,
+  tier: number,
   quality: number,
   pressure: number,
   order: number,
@@ -60,7 +66,7 @@ export function comparePrefix(
 ): number {
   return (
     (degraded > 0 ? 1 : 0) - (b.degraded > 0 ? 1 : 0) ||
-    rank - b.rank ||
+    tier - b.tier ||
     degraded - b.degraded ||
     quality - b.quality ||
     pressure - b.pressure ||
@@ -69,7 +75,7 @@ export function comparePrefix(
   );
 }
 
-/** Bounded insertion into the K best (K ≤ 21: a linear scan beats a heap). */
+/** Bounded insertion into the K best of a candidate known to rank before the K-th (K ≤ 21: a linear scan beats a heap). */
 export function insert(best: Candidate[], k: number, c: Candidate): void {
   if (best.length === k) best.pop();
   let i = best.length;

@@ -1,6 +1,7 @@
 import { type HealthProfile, phoneHealthProfile, templateHealthProfile, wabaHealthProfile } from '../health';
 import type { PhoneNumber, Portfolio, QualityRating, RegistrySnapshot, Template, Waba } from '../registry';
 import { messagingLimit, throughputLimit } from '../tiers';
+import { templateShape } from './equivalence';
 import { fnv1a } from './hash';
 
 /**
@@ -17,10 +18,15 @@ export interface RegistryIndex {
   readonly groups: ReadonlyMap<string, GroupEntry>;
   /** Implicit equivalence by `name \0 language`, members in `snapshot.wabas` order. */
   readonly sameName: ReadonlyMap<string, GroupEntry>;
+  /** `WabaEntry.portfolioOrdinal` of every portfolio id a WABA names (usage-index.ts keeps arrays by it). */
+  readonly portfolioOrdinals: ReadonlyMap<string, number>;
 }
 
 export interface WabaEntry {
   readonly waba: Waba;
+  /** Position in the index's WABAs (usage-index.ts keeps per-WABA state by it). */
+  readonly ordinal: number;
+  readonly portfolioOrdinal: number;
   readonly portfolio: Portfolio | undefined;
   /** Messaging limit of the portfolio (50 when the portfolio is missing from the snapshot). */
   readonly limit: number;
@@ -34,6 +40,10 @@ export interface WabaEntry {
 export interface PhoneEntry {
   readonly phone: PhoneNumber;
   readonly waba: WabaEntry;
+  /** Position in the index's phone numbers (usage-index.ts keeps per-number usage by it). */
+  readonly ordinal: number;
+  /** Position in `waba.phones`. */
+  readonly position: number;
   readonly profile: HealthProfile;
   readonly hash: number;
   readonly throughputLimit: number;
@@ -46,12 +56,16 @@ export interface TemplateEntry {
   readonly profile: HealthProfile;
   readonly hash: number;
   readonly quality: number;
+  /** Category, header format and parameter count: templates are equivalent only when these match. */
+  readonly shape: string;
 }
 
 export interface MemberEntry {
   readonly template: TemplateEntry;
   /** Position in the group's preference order. */
   readonly order: number;
+  /** Position among the group's members in the same WABA (0: the WABA's preferred template). */
+  readonly wabaOrder: number;
 }
 
 export interface GroupEntry {
@@ -82,12 +96,16 @@ export function indexSnapshot(snapshot: RegistrySnapshot): RegistryIndex {
 
   const wabas = new Map<string, WabaEntry>();
   const phones = new Map<string, PhoneEntry>();
+  const portfolioOrdinals = new Map<string, number>();
   for (const waba of snapshot.wabas) {
     if (wabas.has(waba.id)) continue;
     const portfolio = portfolios.get(waba.portfolioId);
     const phoneEntries: PhoneEntry[] = [];
+    if (!portfolioOrdinals.has(waba.portfolioId)) portfolioOrdinals.set(waba.portfolioId, portfolioOrdinals.size);
     const entry = {
       waba,
+      ordinal: wabas.size,
+      portfolioOrdinal: portfolioOrdinals.get(waba.portfolioId)!,
       portfolio,
       limit: messagingLimit(portfolio?.messagingTier ?? 'NOT_SET'),
       profile: wabaHealthProfile(waba),
@@ -99,9 +117,11 @@ export function indexSnapshot(snapshot: RegistrySnapshot): RegistryIndex {
       const pe: PhoneEntry = {
         phone,
         waba: entry,
+        ordinal: phones.size,
+        position: phoneEntries.length,
         profile: phoneHealthProfile(phone),
         hash: fnv1a(phone.id),
-        throughputLimit: throughputLimit(phone.throughputLevel),
+        throughputLimit: phone.throughputPerSecond || throughputLimit(phone.throughputLevel),
         quality: QUALITY_ORDER[phone.qualityRating] ?? 1,
       };
       phoneEntries.push(pe);
@@ -125,6 +145,7 @@ export function indexSnapshot(snapshot: RegistrySnapshot): RegistryIndex {
       profile: templateHealthProfile(template),
       hash: fnv1a(template.id),
       quality: QUALITY_ORDER[template.qualityScore] ?? 1,
+      shape: templateShape(template),
     };
     templates.set(key, te);
     push(sameNameLists, groupKey(template.name, template.language), te);
@@ -148,16 +169,18 @@ export function indexSnapshot(snapshot: RegistrySnapshot): RegistryIndex {
   const sameName = new Map<string, GroupEntry>();
   for (const [k, list] of sameNameLists) sameName.set(k, groupEntry('same_name', list, 0));
 
-  return { kind: 'lifeline.registry-index', snapshot, wabas, phones, groups, sameName };
+  return { kind: 'lifeline.registry-index', snapshot, wabas, phones, groups, sameName, portfolioOrdinals };
 }
 
 function groupEntry(equivalence: GroupEntry['equivalence'], list: TemplateEntry[], unknown: number): GroupEntry {
-  const members = list.map((template, order) => ({ template, order }));
   const byWaba = new Map<string, MemberEntry[]>();
+  const members: MemberEntry[] = [];
   let candidates = 0;
-  for (const m of members) {
-    push(byWaba, m.template.waba.waba.id, m);
-    candidates += m.template.waba.phones.length;
+  for (const [order, template] of list.entries()) {
+    const m = { template, order, wabaOrder: byWaba.get(template.waba.waba.id)?.length ?? 0 };
+    members.push(m);
+    push(byWaba, template.waba.waba.id, m);
+    candidates += template.waba.phones.length;
   }
   return { equivalence, members, byWaba, candidates, unknownMembers: unknown };
 }

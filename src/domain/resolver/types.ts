@@ -1,4 +1,5 @@
 import type { HealthReason, HealthReasonCode, HealthVerdict, TemplateCategory } from '../registry';
+import type { UsageIndex } from './usage-index';
 
 /** How far a combination deviates from what the request prefers, best first (docs/resolver.md). */
 export const DEVIATIONS = [
@@ -10,6 +11,14 @@ export const DEVIATIONS = [
 ] as const;
 export type Deviation = (typeof DEVIATIONS)[number];
 
+/**
+ * How equally acceptable combinations share the traffic (docs/capacity.md): `primary-first` keeps the least
+ * deviation order (the primary WABA carries everything while it can); `spread` ranks every WABA's preferred
+ * template on its best-priority numbers alike and shares the load by remaining headroom.
+ */
+export const ROUTING_POLICIES = ['primary-first', 'spread'] as const;
+export type RoutingPolicy = (typeof ROUTING_POLICIES)[number];
+
 /** Why a candidate was excluded. Health details are in `RejectionReason.healthCodes`. */
 export const REJECTION_CODES = [
   'waba_unhealthy',
@@ -17,6 +26,7 @@ export const REJECTION_CODES = [
   'template_unhealthy',
   'template_excluded',
   'category_mismatch',
+  'not_equivalent',
   'phone_unhealthy',
   'phone_disabled',
   'phone_excluded',
@@ -43,6 +53,8 @@ export interface ResolveRequest {
     phoneNumberIds?: readonly string[] | null;
     templateIds?: readonly string[] | null;
   } | null;
+  /** Default `primary-first`. */
+  routing?: RoutingPolicy | null;
   /** How many ranked alternatives to return besides the combination (default 3, at most 20). */
   maxAlternatives?: number | null;
 }
@@ -57,6 +69,12 @@ export interface UsageSnapshot {
   phones: Readonly<Record<string, { sentLastSecond: number }>>;
   recipientCountedIn?: readonly string[] | null;
   openWindows?: readonly string[] | null;
+  /**
+   * `portfolios` and `phones` indexed once for many decisions (`indexUsage`, usage-index.ts). Read instead of them
+   * when built for the registry index the decision uses; the result is the same, at a cost that does not grow
+   * with the numbers a decision rejects.
+   */
+  indexed?: UsageIndex | null;
 }
 
 /** Whether sending spends the portfolio's messaging-limit capacity. */
@@ -137,7 +155,10 @@ export type ResolveResult =
       outcome: 'none';
       /** no_candidates: no template of the group/name exists for the language; all_rejected: see `rejected`. */
       reason: NoneReason;
-      /** Every candidate with every reason it was excluded. */
+      /**
+       * The first rejected candidates in rank order (at most 50; counts of all are in `explanation.rejected`).
+       * A candidate excluded by its WABA or template lists only those reasons: its phone was not examined.
+       */
       rejected: readonly RejectedCandidate[];
       explanation: ResolveExplanation;
     };

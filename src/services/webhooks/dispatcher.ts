@@ -1,33 +1,30 @@
 import type { WebhookEvent } from '../../meta/webhook-events';
-import type { StatusPayload } from '../../meta/webhook-schemas';
-import type { EventHandler } from './processor';
-import type { HandlerOutcome } from './status-handler';
+import type { Verifier } from './tenant-scope';
+
+export type HandlerOutcome = { done: true; note?: string } | { done: false; retry: string };
 
 type Of<K extends WebhookEvent['kind']> = Extract<WebhookEvent, { kind: K }>;
 
+/** Events handled one by one (statuses go through the set-based status batch instead). */
+export type SingleEvent = Of<'inbound'> | Of<'user_preference'> | Of<'health'>;
+export type EventHandler = (event: SingleEvent, verifier: Verifier) => Promise<HandlerOutcome>;
+
 export interface EventHandlers {
-  status: (s: StatusPayload, event: Of<'status'>) => Promise<HandlerOutcome>;
-  inbound?: (event: Of<'inbound'>) => Promise<HandlerOutcome>;
-  userPreference?: (event: Of<'user_preference'>) => Promise<HandlerOutcome>;
-  health?: (event: Of<'health'>) => Promise<HandlerOutcome>;
+  inbound?: (event: Of<'inbound'>, verifier: Verifier) => Promise<HandlerOutcome>;
+  userPreference?: (event: Of<'user_preference'>, verifier: Verifier) => Promise<HandlerOutcome>;
+  health?: (event: Of<'health'>, verifier: Verifier) => Promise<HandlerOutcome>;
 }
 
-/** Routes each webhook event to its handler; kinds without one are acknowledged and noted. */
+/** Routes each event to its handler; kinds without one are acknowledged and noted. */
 export function createDispatcher(h: EventHandlers): EventHandler {
-  return async (event) => {
+  return async (event, verifier) => {
     switch (event.kind) {
-      case 'status':
-        return h.status(event.status, event);
       case 'inbound':
-        return h.inbound ? h.inbound(event) : { done: true, note: 'inbound messages not handled' };
+        return h.inbound ? h.inbound(event, verifier) : { done: true, note: 'inbound messages not handled' };
       case 'user_preference':
-        return h.userPreference ? h.userPreference(event) : { done: true, note: 'preferences not handled' };
+        return h.userPreference ? h.userPreference(event, verifier) : { done: true, note: 'preferences not handled' };
       case 'health':
-        return h.health ? h.health(event) : { done: true, note: `${event.change.field} not handled` };
-      case 'ignored':
-        return { done: true, note: `field ${event.field} ignored` };
-      case 'malformed':
-        return { done: true, note: `malformed ${event.field}: ${event.problem}` };
+        return h.health ? h.health(event, verifier) : { done: true, note: `${event.change.field} not handled` };
     }
   };
 }

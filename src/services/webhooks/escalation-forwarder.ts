@@ -4,13 +4,19 @@ import { readTenantSettings } from '../../domain/tenant-settings';
 import type { Logger } from '../../logger';
 import { signWebhookBody } from '../../meta/webhook-signature';
 import type { SecretBox } from '../../secrets';
+import { OUTBOUND_PROBLEMS, type OutboundPolicy, safePost } from '../safe-http';
 import { createPoller } from './poller';
 
 /** The header carrying `sha256=<hex HMAC-SHA256(raw body, tenant's escalation signing secret)>`. */
 export const ESCALATION_SIGNATURE_HEADER = 'x-lifeline-signature-256';
 
-/** An escalation as the API shows it and the agent desk receives it. */
+const isoOrNull = (t: string | null) => (t ? new Date(t).toISOString() : null);
+
+/** An escalation as the API shows it and the agent desk receives it (docs/conversations.md, "Escalation"). */
 export function escalationView(e: EscalationRow) {
+  const firstAnswerMs = e.firstAnsweredAt
+    ? new Date(e.firstAnsweredAt).getTime() - new Date(e.createdAt).getTime()
+    : null;
   return {
     id: e.id,
     waId: e.waId,
@@ -20,7 +26,18 @@ export function escalationView(e: EscalationRow) {
     wamid: e.wamid,
     status: e.status,
     createdAt: new Date(e.createdAt).toISOString(),
-    resolvedAt: e.resolvedAt ? new Date(e.resolvedAt).toISOString() : null,
+    resolvedAt: isoOrNull(e.resolvedAt),
+    keyword: e.keyword,
+    language: e.language,
+    context: e.context,
+    acknowledgementMessageId: e.acknowledgementMessageId,
+    answers: {
+      count: e.answers,
+      first: e.firstAnsweredAt ? { at: isoOrNull(e.firstAnsweredAt), by: e.firstAnsweredBy } : null,
+      last: e.lastAnsweredAt ? { at: isoOrNull(e.lastAnsweredAt), by: e.lastAnsweredBy } : null,
+    },
+    /** Time to first human answer. */
+    timeToFirstAnswerMs: firstAnswerMs,
     forwarding: {
       forwardedAt: e.forwardedAt ? new Date(e.forwardedAt).toISOString() : null,
       attempts: e.forwardAttempts,
@@ -34,6 +51,8 @@ export interface ForwarderOptions {
   maxAttempts?: number;
   pollMs?: number;
   timeoutMs?: number;
+  /** Which receivers may be called; production's default admits public https addresses only. */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -55,26 +74,24 @@ export function createEscalationForwarder(
     if (!url) return deps.escalations.markForwardFailed(e.id, 'no escalationWebhookUrl configured', undefined);
     const body = JSON.stringify({ type: 'escalation.created', tenantId: e.tenantId, escalation: escalationView(e) });
     const secret = await deps.escalations.signingSecret(e.tenantId, deps.secrets);
-    let problem: string;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [ESCALATION_SIGNATURE_HEADER]: signWebhookBody(body, secret),
-          'x-lifeline-event-id': e.id,
-        },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return deps.escalations.markForwarded(e.id);
-      problem = `HTTP ${res.status}`;
-    } catch (err) {
-      problem = (err as Error).message;
-    }
+    const outcome = await safePost(
+      url,
+      body,
+      {
+        'content-type': 'application/json',
+        [ESCALATION_SIGNATURE_HEADER]: signWebhookBody(body, secret),
+        'x-lifeline-event-id': e.id,
+      },
+      { timeoutMs, ...opts.outbound },
+    );
+    if (outcome.ok) return deps.escalations.markForwarded(e.id);
+    // The tenant sees the generic outcome (and the receiver's status); the socket-level detail stays in our logs.
+    const problem = outcome.status ? `${outcome.problem} (HTTP ${outcome.status})` : outcome.problem;
+    deps.log.debug({ escalationId: e.id, detail: outcome.detail }, 'escalation forward failed');
     const attempts = e.forwardAttempts + 1;
-    const retryIn = attempts >= maxAttempts ? undefined : Math.min(retryBaseMs * 2 ** (attempts - 1), 600_000);
+    const permanent = outcome.problem === OUTBOUND_PROBLEMS.refusedUrl;
+    const retryIn =
+      permanent || attempts >= maxAttempts ? undefined : Math.min(retryBaseMs * 2 ** (attempts - 1), 600_000);
     if (retryIn === undefined) deps.log.warn({ escalationId: e.id, problem }, 'escalation forwarding given up');
     await deps.escalations.markForwardFailed(e.id, problem, retryIn);
   }

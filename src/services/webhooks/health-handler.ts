@@ -1,24 +1,33 @@
 import type { RegistryRepo } from '../../db/repositories/registry';
 import type { WebhookTargetsRepo } from '../../db/repositories/webhook-targets';
 import { healthPatchesOf, type HealthPatch } from '../../domain/webhook-health';
+import { reviewChangeOf, type ReviewChange } from '../../domain/template-review';
 import type { WebhookEvent } from '../../meta/webhook-events';
 import type { HealthUpdates } from '../health-updates';
-import type { HandlerOutcome } from './status-handler';
+import type { HandlerOutcome } from './dispatcher';
+import { scopeTenants, type Verifier } from './tenant-scope';
 
 export interface HealthHandlerDeps {
   registry: RegistryRepo;
   targets: WebhookTargetsRepo;
   health: HealthUpdates;
+  /** Authored templates follow their members' review (src/services/template-submissions.ts). */
+  templateReview?: { reviewed(tenantId: string, templateId: string, change: ReviewChange): Promise<void> };
+  /** A portfolio's tier changed: campaigns waiting for capacity look again at once (docs/capacity.md). */
+  tierChanged?: (tenantId: string) => Promise<void>;
 }
 
 /**
  * Account, phone and template webhooks → registry health, through the one health path (source `webhook`), for
- * every tenant that registered the WABA. Applying a patch twice changes nothing, so a retried event is safe.
+ * the tenant the event is scoped to (src/services/webhooks/tenant-scope.ts). Applying a patch twice changes
+ * nothing, so a retried event is safe.
  */
 export function createHealthHandler(deps: HealthHandlerDeps) {
   async function applyPatch(tenantId: string, p: HealthPatch): Promise<boolean> {
     if (p.resourceType === 'portfolio') {
-      return deps.targets.setPortfolioTier(tenantId, p.id, String(p.patch.messagingTier), 'webhook');
+      const applied = await deps.targets.setPortfolioTier(tenantId, p.id, String(p.patch.messagingTier), 'webhook');
+      if (applied) await deps.tierChanged?.(tenantId);
+      return applied;
     }
     if (p.resourceType === 'template' && typeof p.patch.category === 'string') {
       await deps.targets.setTemplateCategory(tenantId, p.id, p.patch.category);
@@ -26,9 +35,13 @@ export function createHealthHandler(deps: HealthHandlerDeps) {
     return (await deps.health.apply(tenantId, p.resourceType, p.id, p.patch, 'webhook')) !== undefined;
   }
 
-  return async function handleHealth(event: Extract<WebhookEvent, { kind: 'health' }>): Promise<HandlerOutcome> {
-    const tenants = await deps.registry.tenantsOfWaba(event.wabaId);
-    if (tenants.length === 0) return { done: true, note: `WABA ${event.wabaId} is not registered` };
+  return async function handleHealth(
+    event: Extract<WebhookEvent, { kind: 'health' }>,
+    verifier: Verifier,
+  ): Promise<HandlerOutcome> {
+    const scope = scopeTenants(await deps.registry.tenantsOfWaba(event.wabaId), verifier, `WABA ${event.wabaId}`);
+    if (scope.refused) return { done: true, note: scope.refused };
+    const tenants = scope.tenants;
     const notes: string[] = [];
     for (const tenantId of tenants) {
       const ctx = await deps.targets.wabaContext(tenantId, event.wabaId);
@@ -38,6 +51,8 @@ export function createHealthHandler(deps: HealthHandlerDeps) {
       for (const p of patches) {
         if (!(await applyPatch(tenantId, p))) notes.push(`${p.resourceType} ${p.id} not registered`);
       }
+      const review = reviewChangeOf(event.change);
+      if (review) await deps.templateReview?.reviewed(tenantId, review.templateId, review);
     }
     return { done: true, ...(notes.length ? { note: [...new Set(notes)].join('; ') } : {}) };
   };

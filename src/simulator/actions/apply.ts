@@ -58,6 +58,10 @@ function run(rt: Runtime, a: ControlAction, out: Emitted): unknown {
       const { type: _type, ...rule } = a;
       return store.faults.addRule(rule);
     }
+    case 'injectUnknownOutcome': {
+      const { type: _type, ...rule } = a;
+      return store.faults.addUnknownOutcome(rule);
+    }
     case 'clearFaults':
       return store.faults.clear();
     case 'setLatency':
@@ -78,6 +82,11 @@ function run(rt: Runtime, a: ControlAction, out: Emitted): unknown {
       if (pairRate) Object.assign(store.limits.pairRate, pairRate);
       if (portfolioLimit) Object.assign(store.limits.portfolioLimit, portfolioLimit);
       return store.limits;
+    }
+    case 'setTemplateReview': {
+      if (a.delayMs !== undefined) store.templateReview.delayMs = a.delayMs;
+      if (a.rules !== undefined) store.templateReview.rules = a.rules;
+      return store.templateReview;
     }
     case 'setCustomer': {
       const { type: _type, waId, ...patch } = a;

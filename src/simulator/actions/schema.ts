@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GraphId, PhoneStatus, Quality, RestrictionType, TemplateCategory, Tier } from '../scenario/accounts-schema';
 import { CustomerPatchSchema, CustomerReplySchema, WaId } from '../scenario/customers-schema';
 import { DeliveryPatchSchema, LimitsPatchSchema } from '../scenario/settings-schema';
+import { TemplateReviewPatchSchema } from '../templates/review-settings';
 
 export const ErrorScopeSchema = z
   .object({
@@ -27,6 +28,27 @@ export const InjectErrorsSchema = z.object({
   details: z.string().optional(),
 });
 export type InjectErrors = z.infer<typeof InjectErrorsSchema>;
+
+/**
+ * "Unknown outcome" faults: Meta accepts the send (the customer will get it) but the sender never learns so —
+ * the HTTP response is held past the client's timeout (`delay`) or the connection is reset (`reset`). The
+ * message's status webhooks can be held back as well, so a client that resends on a timeout, before any status
+ * could tell it Meta had the message, is caught delivering a second copy.
+ */
+export const UnknownOutcomeSchema = z.object({
+  /** Every given field must match the send; an empty scope matches every send. */
+  scope: ErrorScopeSchema,
+  /** `delay`: answer 200 only after `responseDelayMs`; `reset`: destroy the connection without an answer. */
+  mode: z.enum(['delay', 'reset']),
+  responseDelayMs: z.number().int().min(0).max(600_000).default(15_000),
+  /** Extra delay before the accepted message's status webhooks (on top of the usual status delay). */
+  statusDelayMs: z.number().int().min(0).max(3_600_000).default(0),
+  /** Chance that a matching send gets the fault. */
+  rate: z.number().min(0).max(1).default(1),
+  /** Stop after this many faults. */
+  count: z.number().int().positive().optional(),
+});
+export type UnknownOutcome = z.infer<typeof UnknownOutcomeSchema>;
 
 /**
  * Every fault and state change the simulator can script. The control API maps each endpoint to one of these,
@@ -55,6 +77,7 @@ export const ControlActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setTemplateCategory'), templateId: GraphId, category: TemplateCategory }),
   z.object({ type: z.literal('setPortfolioTier'), portfolioId: GraphId, tier: Tier }),
   InjectErrorsSchema.extend({ type: z.literal('injectErrors') }),
+  UnknownOutcomeSchema.extend({ type: z.literal('injectUnknownOutcome') }),
   z.object({ type: z.literal('clearFaults') }),
   z.object({
     type: z.literal('setLatency'),
@@ -69,6 +92,7 @@ export const ControlActionSchema = z.discriminatedUnion('type', [
   }),
   DeliveryPatchSchema.extend({ type: z.literal('setDelivery') }),
   LimitsPatchSchema.extend({ type: z.literal('setLimits') }),
+  TemplateReviewPatchSchema.extend({ type: z.literal('setTemplateReview') }),
   CustomerPatchSchema.extend({ type: z.literal('setCustomer'), waId: WaId }),
   z.object({ type: z.literal('customerReply'), waId: WaId, reply: CustomerReplySchema }),
 ]);

@@ -8,6 +8,8 @@ export interface IdFactory {
   /** A Meta-shaped wamid: `wamid.` + base64 of the same framing Meta uses (it starts `HBg…`). */
   wamid(waId: string, direction: 'out' | 'in'): string;
   fbtraceId(): string;
+  /** A numeric template id for a submission: `9`, five digits of this instance, a sequence (never a scenario's). */
+  templateId(): string;
 }
 
 export function createIdFactory(random: Random): IdFactory {
@@ -31,6 +33,10 @@ export function createIdFactory(random: Random): IdFactory {
         Buffer.from([0x00]),
       ]);
       return `wamid.${bytes.toString('base64')}`;
+    },
+    templateId() {
+      seq += 1;
+      return `9${String(parseInt(instance, 16) % 1e5).padStart(5, '0')}${String(seq).padStart(9, '0')}`;
     },
     fbtraceId() {
       return 'A' + Array.from({ length: 22 }, () => BASE64URL[Math.floor(random() * 64)]).join('');

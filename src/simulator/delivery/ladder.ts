@@ -14,12 +14,13 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, sent: 1, delivered: 2
 /**
  * Plays an accepted message's status ladder on the simulator's timers: `sent` → `delivered` → `read`, or
  * `failed` (after `sent`, or alone for failures that never leave Meta). With delivery quirks switched on, a
- * status webhook may be sent twice and `delivered` may come before `sent`.
+ * status webhook may be sent twice and `delivered` may come before `sent`. `lateMs` holds the whole ladder back
+ * (an unknown-outcome fault with late statuses).
  */
-export function scheduleLadder(rt: Runtime, record: SendRecord, outcome: Outcome): void {
+export function scheduleLadder(rt: Runtime, record: SendRecord, outcome: Outcome, lateMs = 0): void {
   const d = statusDelay(rt);
   const step = (at: number, status: StatusItem['status']): void => {
-    rt.scheduler.after(at, () => applyStep(rt, record, status, outcome));
+    rt.scheduler.after(lateMs + at, () => applyStep(rt, record, status, outcome));
   };
   if (outcome.type === 'fail') {
     if (outcome.afterSent) {
@@ -76,9 +77,9 @@ function emitStatus(rt: Runtime, record: SendRecord, item: StatusItem): void {
   const phone = rt.store.phones.get(record.phoneNumberId);
   if (!phone) return;
   const value = statusValue(phone, item);
-  rt.dispatcher.emit(record.wabaId, 'messages', value);
+  rt.dispatcher.emitStatuses(record.wabaId, value);
   if (chance(rt.random, rt.store.delivery.duplicateRate)) {
-    rt.dispatcher.emit(record.wabaId, 'messages', value, Math.max(1, Math.floor(statusDelay(rt) / 2)));
+    rt.dispatcher.emitStatuses(record.wabaId, value, Math.max(1, Math.floor(statusDelay(rt) / 2)));
   }
 }
 

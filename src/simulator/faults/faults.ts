@@ -1,5 +1,6 @@
-import { type InjectErrors } from '../actions/schema';
+import { type ErrorScope, type InjectErrors, type UnknownOutcome } from '../actions/schema';
 import { chance, type Random } from '../core/random';
+import { type UnknownOutcomeRule } from './unknown-outcome';
 
 export interface ErrorRule extends InjectErrors {
   id: string;
@@ -16,9 +17,10 @@ export interface SendFacts {
   templateName?: string;
 }
 
-/** Scripted faults: error rules, latency, the whole API down. Mutable, owned by one simulator. */
+/** Scripted faults: error rules, unknown outcomes, latency, the whole API down. Mutable, owned by one simulator. */
 export class Faults {
   rules: ErrorRule[] = [];
+  unknownOutcomes: UnknownOutcomeRule[] = [];
   latencyMs = 0;
   latencyByPhone = new Map<string, number>();
   down: { httpStatus: number; code: number } | undefined;
@@ -36,10 +38,29 @@ export class Faults {
    */
   pick(mode: 'sync' | 'async', facts: SendFacts, random: Random): ErrorRule | undefined {
     for (const rule of this.rules) {
-      if (rule.mode !== mode || !matches(rule, facts)) continue;
+      if (rule.mode !== mode || !scopeMatches(rule.scope, facts)) continue;
       if (!chance(random, rule.rate)) continue;
       rule.fired += 1;
       if (rule.count !== undefined && rule.fired >= rule.count) this.rules = this.rules.filter((r) => r !== rule);
+      return rule;
+    }
+    return undefined;
+  }
+
+  addUnknownOutcome(rule: UnknownOutcome): UnknownOutcomeRule {
+    const full = { ...rule, id: `unknown-${this.nextId++}`, fired: 0 };
+    this.unknownOutcomes.push(full);
+    return full;
+  }
+
+  /** The first unknown-outcome rule that matches an accepted send and fires (its count is spent). */
+  pickUnknownOutcome(facts: SendFacts, random: Random): UnknownOutcomeRule | undefined {
+    for (const rule of this.unknownOutcomes) {
+      if (!scopeMatches(rule.scope, facts) || !chance(random, rule.rate)) continue;
+      rule.fired += 1;
+      if (rule.count !== undefined && rule.fired >= rule.count) {
+        this.unknownOutcomes = this.unknownOutcomes.filter((r) => r !== rule);
+      }
       return rule;
     }
     return undefined;
@@ -51,14 +72,14 @@ export class Faults {
 
   clear(): void {
     this.rules = [];
+    this.unknownOutcomes = [];
     this.latencyMs = 0;
     this.latencyByPhone.clear();
     this.down = undefined;
   }
 }
 
-function matches(rule: ErrorRule, facts: SendFacts): boolean {
-  const s = rule.scope;
+function scopeMatches(s: ErrorScope, facts: SendFacts): boolean {
   return (
     (s.phoneNumberId === undefined || s.phoneNumberId === facts.phoneNumberId) &&
     (s.wabaId === undefined || s.wabaId === facts.wabaId) &&

@@ -91,7 +91,7 @@ export function templateNode(store: Store, template: Template, appId: string, no
     parameter_format: template.parameterFormat,
     components: template.components,
     quality_score: { score: template.qualityScore, date: Math.floor(nowMs / 1000) },
-    rejected_reason: 'NONE',
+    rejected_reason: template.rejectedReason,
     health_status: aggregate([templateHealth(template), ...pathEntities(store, waba, appId)]),
   };
 }

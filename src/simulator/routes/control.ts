@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { applyAction } from '../actions/apply';
 import { ControlError } from '../actions/errors';
 import { ControlActionSchema } from '../actions/schema';
+import { StatusBatchingSchema } from '../options';
 import { type Runtime } from '../runtime';
 import { ScenarioError } from '../scenario/load';
 import { customerView, sendsView, stateView, webhooksView } from './control-views';
@@ -23,6 +24,8 @@ export const WebhookConfigSchema = z.object({
   appSecret: z.string().min(1).optional(),
   /** When given, the simulator performs Meta's GET verification handshake first and reports it. */
   verifyToken: z.string().min(1).optional(),
+  /** Several statuses of one number per POST (Meta under load); `maxStatuses: 1` switches it off. */
+  statusBatch: StatusBatchingSchema.optional(),
 });
 export type WebhookConfig = z.infer<typeof WebhookConfigSchema>;
 
@@ -95,11 +98,13 @@ export function createControlRouter(deps: ControlDeps): Router {
   router.post('/templates/:id/category', action('setTemplateCategory', { templateId: 'id' }));
   router.post('/portfolios/:id/tier', action('setPortfolioTier', { portfolioId: 'id' }));
   router.post('/faults/errors', action('injectErrors'));
+  router.post('/faults/unknown-outcome', action('injectUnknownOutcome'));
   router.delete('/faults', action('clearFaults'));
   router.post('/faults/latency', action('setLatency'));
   router.post('/faults/down', action('setDown'));
   router.post('/delivery', action('setDelivery'));
   router.post('/limits', action('setLimits'));
+  router.post('/template-review', action('setTemplateReview'));
   router.post('/customers/:waId', action('setCustomer', { waId: 'waId' }));
   router.post(
     '/customers/:waId/reply',

@@ -3,6 +3,7 @@ import { GraphError } from '../errors/graph-error';
 import { type Runtime } from '../runtime';
 import { asGraphError, errorReply, type GraphReply } from '../send/reply';
 import { handleSend } from '../send/pipeline';
+import { createTemplate, deleteTemplates, editTemplate } from '../templates/management';
 import { listPhoneNumbers, listTemplates, readNode, subscribedApps } from './graph-nodes';
 
 const VERSION = /^v\d{1,3}\.\d$/;
@@ -15,7 +16,8 @@ export function param(req: Request, name: string): string {
 
 /**
  * Meta's paths under any `vNN.N` prefix. Each request first honours the scripted faults: latency, then
- * "API down" (5xx with Meta's envelope).
+ * "API down" (5xx with Meta's envelope); an accepted send may then meet an unknown-outcome fault (its reply held
+ * back or its connection reset).
  */
 export function createGraphRouter(rt: Runtime): Router {
   const router = express.Router();
@@ -43,6 +45,16 @@ export function createGraphRouter(rt: Runtime): Router {
           reply = errorReply(rt, asGraphError(err));
         }
       }
+      if (reply.afterAccept?.mode === 'reset') {
+        rt.store.stats.unknownOutcomes += 1;
+        req.socket.destroy();
+        return;
+      }
+      if (reply.afterAccept) {
+        rt.store.stats.unknownOutcomes += 1;
+        await rt.scheduler.sleep(reply.afterAccept.responseDelayMs);
+        if (res.destroyed || res.writableEnded) return; // the client gave up and closed the connection
+      }
       res
         .status(reply.status)
         .set({ 'facebook-api-version': version, ...reply.headers })
@@ -63,6 +75,14 @@ export function createGraphRouter(rt: Runtime): Router {
     '/:version/:wabaId/message_templates',
     handle((req) => listTemplates(rt, param(req, 'wabaId'), auth(req), req.query, self(req))),
   );
+  router.post(
+    '/:version/:wabaId/message_templates',
+    handle((req) => createTemplate(rt, param(req, 'wabaId'), auth(req), req.body)),
+  );
+  router.delete(
+    '/:version/:wabaId/message_templates',
+    handle((req) => deleteTemplates(rt, param(req, 'wabaId'), auth(req), req.query)),
+  );
   router.get(
     '/:version/:wabaId/subscribed_apps',
     handle((req) => subscribedApps(rt, param(req, 'wabaId'), auth(req), 'get')),
@@ -74,6 +94,10 @@ export function createGraphRouter(rt: Runtime): Router {
   router.get(
     '/:version/:nodeId',
     handle((req) => readNode(rt, param(req, 'nodeId'), auth(req), req.query)),
+  );
+  router.post(
+    '/:version/:nodeId',
+    handle((req) => editTemplate(rt, param(req, 'nodeId'), auth(req), req.body)),
   );
 
   // Anything else under Meta's paths: Graph's unknown-path error.

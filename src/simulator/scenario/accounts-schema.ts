@@ -110,6 +110,14 @@ export const TemplateButtonSchema = z.discriminatedUnion('type', [
     text: z.string().default('Copy offer code'),
     example: z.union([z.string(), z.array(z.string())]),
   }),
+  /** Authentication one-time-password button as authored; Meta stores it as a URL button (see templates/authoring). */
+  z.object({
+    type: z.literal('OTP'),
+    otp_type: z.enum(['COPY_CODE', 'ONE_TAP', 'ZERO_TAP']),
+    text: z.string().max(25).default('Copy code'),
+    autofill_text: z.string().max(25).optional(),
+    supported_apps: z.array(z.object({ package_name: z.string(), signature_hash: z.string() })).optional(),
+  }),
 ]);
 export type TemplateButton = z.infer<typeof TemplateButtonSchema>;
 const ButtonsComponent = z.object({
@@ -159,6 +167,8 @@ export const TemplateSchema = z
     pacing: z.boolean().default(false),
     /** Pauses so far: the 1st and 2nd pause are FIRST_PAUSE/SECOND_PAUSE, a 3rd disables (Meta §7.5). */
     pauseCount: z.number().int().min(0).default(0),
+    /** Why review rejected it (`rejected_reason`): NONE unless REJECTED. */
+    rejectedReason: z.string().default('NONE'),
   })
   .superRefine((t, ctx) => {
     const count = (type: string): number => t.components.filter((c) => c.type === type).length;

@@ -3,6 +3,7 @@ import { ControlActionSchema } from '../actions/schema';
 import { PhoneNumberSchema, PortfolioSchema, TemplateSchema, WabaSchema } from './accounts-schema';
 import { CustomerSchema } from './customers-schema';
 import { DeliverySchema, LimitsSchema } from './settings-schema';
+import { TemplateReviewSchema } from '../templates/review-settings';
 
 export const TimelineEntrySchema = z.object({
   /** Offset from the timeline's start (divided by the simulator's `timelineSpeed`). */
@@ -24,6 +25,8 @@ const ScenarioObject = z.object({
   customers: z.array(CustomerSchema).default([]),
   limits: LimitsSchema.prefault({}),
   delivery: DeliverySchema.prefault({}),
+  /** How submitted templates are reviewed (delay, scripted rejections and reassignments). */
+  templateReview: TemplateReviewSchema.prefault({}),
   timeline: z.array(TimelineEntrySchema).default([]),
   /** `onLoad`: the timeline starts with the scenario; `manual`: on `POST /_control/timeline/start`. */
   timelineStart: z.enum(['onLoad', 'manual']).default('onLoad'),

@@ -14,7 +14,8 @@ import { asGraphError, errorReply, type GraphReply } from './reply';
 /**
  * `POST /{version}/{PNID}/messages`, in Meta's order of checks (§10.1-2): token, number, account state,
  * payload, window, throughput, pair rate, injected faults, portfolio limit; then the message is accepted
- * and its fate (delivered, or failed asynchronously) is played out by webhooks.
+ * and its fate (delivered, or failed asynchronously) is played out by webhooks. An unknown-outcome fault
+ * (faults/unknown-outcome.ts) then holds back or drops the accepted reply.
  */
 export function handleSend(
   rt: Runtime,
@@ -141,9 +142,11 @@ function accept(
   store.sends.push(record);
   store.messages.set(wamid, record);
   store.stats.accepted += 1;
-  scheduleLadder(rt, record, outcome);
+  const unknown = store.faults.pickUnknownOutcome(facts, rt.random);
+  scheduleLadder(rt, record, outcome, unknown?.statusDelayMs ?? 0);
   return {
     status: 200,
+    ...(unknown ? { afterAccept: { mode: unknown.mode, responseDelayMs: unknown.responseDelayMs } } : {}),
     body: {
       messaging_product: 'whatsapp',
       contacts: [{ input: msg.to, wa_id: msg.waId }],

@@ -1,5 +1,6 @@
 import { GraphError } from '../errors/graph-error';
 import { type Runtime } from '../runtime';
+import { type AfterAccept } from '../faults/unknown-outcome';
 import { bump } from '../state/records';
 
 /** A Graph answer: status, JSON body, extra headers. */
@@ -7,6 +8,8 @@ export interface GraphReply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** An unknown-outcome fault: the message is accepted, but this reply is held back or never given. */
+  afterAccept?: AfterAccept;
 }
 
 /** Meta's error envelope for a GraphError; throttles carry X-Business-Use-Case-Usage like Meta's. */

@@ -67,6 +67,8 @@ export interface InboundRecord {
 export interface Stats {
   requests: number;
   accepted: number;
+  /** Accepted sends whose reply was held back or whose connection was reset (unknown-outcome faults). */
+  unknownOutcomes: number;
   rejected: Record<string, number>;
   asyncFailed: Record<string, number>;
   delivered: number;
@@ -79,6 +81,7 @@ export function emptyStats(): Stats {
   return {
     requests: 0,
     accepted: 0,
+    unknownOutcomes: 0,
     rejected: {},
     asyncFailed: {},
     delivered: 0,

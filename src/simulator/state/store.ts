@@ -7,6 +7,7 @@ import { type PhoneNumber, type Portfolio, type Template, type Waba } from '../s
 import { type Customer, CustomerSchema } from '../scenario/customers-schema';
 import { type LoadedScenario } from '../scenario/schema';
 import { type Delivery, type Limits } from '../scenario/settings-schema';
+import { type TemplateReview } from '../templates/review-settings';
 import { emptyStats, type InboundRecord, type InboxEntry, type SendRecord, type Stats } from './records';
 
 /** Everything one simulator knows: accounts, customers, what happened, and the limit counters. */
@@ -19,6 +20,7 @@ export interface Store {
   customers: Map<string, Customer>;
   limits: Limits;
   delivery: Delivery;
+  templateReview: TemplateReview;
   sends: SendRecord[];
   messages: Map<string, SendRecord>;
   inboxes: Map<string, InboxEntry[]>;
@@ -45,6 +47,7 @@ export function createStore(scenario: LoadedScenario): Store {
     customers: new Map(copy.customers.map((c) => [c.waId, c])),
     limits: copy.limits,
     delivery: copy.delivery,
+    templateReview: copy.templateReview,
     sends: [],
     messages: new Map(),
     inboxes: new Map(),

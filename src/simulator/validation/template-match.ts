@@ -23,6 +23,8 @@ const SUB_TYPE_OF: Record<TemplateButton['type'], string> = {
   URL: 'url',
   PHONE_NUMBER: 'phone_number',
   COPY_CODE: 'copy_code',
+  // Authentication buttons are sent as `url` buttons carrying the code (Meta's send format).
+  OTP: 'url',
 };
 
 function textOf(param: TemplateParam): string | undefined {
@@ -150,7 +152,8 @@ function checkButtons(template: TemplateLike, given: TemplateRequestComponent[])
         `button ${index}: sub_type ${c.sub_type} does not match the template's ${def.type} button`,
       );
     }
-    const expected = def.type === 'URL' ? templateVariables(def.url).length : def.type === 'COPY_CODE' ? 1 : -1;
+    const expected =
+      def.type === 'URL' ? templateVariables(def.url).length : def.type === 'COPY_CODE' || def.type === 'OTP' ? 1 : -1;
     if (expected >= 0 && c.parameters.length !== expected) {
       return failure(
         132000,
@@ -162,7 +165,8 @@ function checkButtons(template: TemplateLike, given: TemplateRequestComponent[])
     }
   }
   for (const [index, def] of defs.entries()) {
-    const needsParams = (def.type === 'URL' && templateVariables(def.url).length > 0) || def.type === 'COPY_CODE';
+    const needsParams =
+      (def.type === 'URL' && templateVariables(def.url).length > 0) || def.type === 'COPY_CODE' || def.type === 'OTP';
     if (needsParams && !seen.has(index)) {
       return failure(132000, `button ${index}: the ${def.type} button needs a parameter`);
     }

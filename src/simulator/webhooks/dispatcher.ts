@@ -9,6 +9,20 @@ import { legacySignatureOf, signatureOf } from './signer';
 export interface WebhookTarget {
   url?: string;
   appSecret: string;
+  /** Several statuses of one number in one POST, as Meta does under load (absent or 1: one per POST). */
+  statusBatch?: StatusBatching;
+}
+
+export interface StatusBatching {
+  /** A POST carries at most this many statuses. */
+  maxStatuses: number;
+  /** A status waits at most this long for companions. */
+  maxWaitMs: number;
+}
+
+interface StatusBuffer {
+  wabaId: string;
+  value: { metadata: unknown; statuses: unknown[] } & Record<string, unknown>;
 }
 
 export interface RetryPolicy {
@@ -41,6 +55,8 @@ export interface DispatcherDeps {
   stats: () => Stats;
   retry: RetryPolicy;
   logLimit: number;
+  /** POSTs in flight at once; the rest wait their turn (Meta, too, does not open a connection per event). */
+  maxConcurrent: number;
 }
 
 /**
@@ -51,8 +67,58 @@ export class WebhookDispatcher {
   private log: WebhookRecord[] = [];
   private abort = new AbortController();
   private nextId = 1;
+  private statusBuffers = new Map<string, StatusBuffer>();
+  private inFlight = 0;
+  private turns: (() => void)[] = [];
 
   constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Waits for one of the `maxConcurrent` POST slots; `release` hands it to the next waiting POST. */
+  private async slot(): Promise<void> {
+    if (this.inFlight < this.deps.maxConcurrent) {
+      this.inFlight += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.turns.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.turns.shift();
+    if (next) next();
+    else this.inFlight -= 1;
+  }
+
+  /**
+   * A `messages` value carrying statuses: sent at once, or, with `statusBatch`, grouped with other statuses of
+   * the same number into one POST (flushed when full or after maxWaitMs).
+   */
+  emitStatuses(wabaId: string, value: StatusBuffer['value'], delayMs = 0): void {
+    const batching = this.deps.target().statusBatch;
+    if (!batching || batching.maxStatuses <= 1) {
+      this.emit(wabaId, 'messages', value, delayMs);
+      return;
+    }
+    if (delayMs > 0) {
+      this.deps.scheduler.after(delayMs, () => this.emitStatuses(wabaId, value));
+      return;
+    }
+    const key = `${wabaId}|${(value.metadata as { phone_number_id?: string }).phone_number_id ?? ''}`;
+    let buffer = this.statusBuffers.get(key);
+    if (!buffer) {
+      const fresh: StatusBuffer = { wabaId, value: { ...value, statuses: [] } };
+      this.statusBuffers.set(key, fresh);
+      this.deps.scheduler.after(batching.maxWaitMs, () => this.flushStatuses(key, fresh));
+      buffer = fresh;
+    }
+    buffer.value.statuses.push(...value.statuses);
+    if (buffer.value.statuses.length >= batching.maxStatuses) this.flushStatuses(key, buffer);
+  }
+
+  private flushStatuses(key: string, buffer: StatusBuffer): void {
+    if (this.statusBuffers.get(key) !== buffer) return; // already flushed (full before its timer)
+    this.statusBuffers.delete(key);
+    this.emit(buffer.wabaId, 'messages', buffer.value);
+  }
 
   emit(wabaId: string, field: string, value: unknown, delayMs = 0): WebhookRecord {
     const { appSecret } = this.deps.target();
@@ -86,6 +152,7 @@ export class WebhookDispatcher {
   /** Forgets the log and aborts requests in flight (reset). */
   clear(): void {
     this.log = [];
+    this.statusBuffers.clear();
     this.abort.abort();
     this.abort = new AbortController();
   }
@@ -102,9 +169,11 @@ export class WebhookDispatcher {
       stats.webhooks.noTarget += 1;
       return;
     }
-    record.attempts += 1;
     const signal = this.abort.signal;
+    await this.slot();
     try {
+      if (signal.aborted) return;
+      record.attempts += 1;
       const res = await fetch(url, {
         method: 'POST',
         headers: {
@@ -127,6 +196,8 @@ export class WebhookDispatcher {
     } catch (err) {
       if (signal.aborted) return;
       record.lastError = (err as Error).message;
+    } finally {
+      this.release();
     }
     stats.webhooks.failedAttempts += 1;
     this.retryLater(record);

@@ -37,7 +37,10 @@ function metadata(phone: PhoneNumber): { display_phone_number: string; phone_num
 }
 
 /** `messages` field value carrying one status (§5.6). */
-export function statusValue(phone: PhoneNumber, status: StatusItem): Record<string, unknown> {
+export function statusValue(
+  phone: PhoneNumber,
+  status: StatusItem,
+): { metadata: ReturnType<typeof metadata>; statuses: StatusItem[] } & Record<string, unknown> {
   return { messaging_product: 'whatsapp', metadata: metadata(phone), statuses: [status] };
 }
 
