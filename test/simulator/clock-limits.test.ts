@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSimulator, ManualClock } from '../../src/simulator';
+import { type Clock, createSimulator, ManualClock } from '../../src/simulator';
 import { PairRateLimiter } from '../../src/simulator/limits/pair-rate';
 import { RollingCounter, RollingUniqueCounter } from '../../src/simulator/limits/rolling';
 import { ServiceWindows } from '../../src/simulator/limits/service-window';
@@ -9,6 +9,40 @@ import { buildScenario, ID, SECRET, TOKEN_A, WA } from './fixtures';
 import { statusesOf, templateBody } from './support';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * A clock whose event loop lags: `lag(ms)` fires every timer due by then, the latest due first — an order Node's
+ * timers may take once the loop falls behind (each timer length has its own list), and the worst one for a ladder.
+ */
+class LaggingClock implements Clock {
+  private current = Date.UTC(2026, 0, 1);
+  private timers: { id: number; at: number; fn: () => void }[] = [];
+  private nextId = 1;
+  now(): number {
+    return this.current;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer = { id: this.nextId++, at: this.current + Math.max(0, ms), fn };
+    this.timers.push(timer);
+    return timer.id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+  lag(ms: number): void {
+    const target = this.current + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => b.at - a.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      due.fn();
+    }
+    this.current = target;
+  }
+}
 
 describe('clock-driven limits (pure)', () => {
   it('when 24 h pass after the last inbound message, then the service window closes; a new message reopens it', () => {
@@ -52,6 +86,31 @@ describe('clock-driven limits (pure)', () => {
       [true, true, false],
     );
     assert.equal(meter.tryTake('p', 2, 1100), true);
+  });
+
+  it('when the event loop lags past a whole ladder, then its statuses still apply in order and the customer still replies', async (t) => {
+    const clock = new LaggingClock();
+    const sim = createSimulator({ appSecret: SECRET, scenario: buildScenario(), clock, statusDelayMs: 5 });
+    const server = await sim.listen(0);
+    t.after(() => server.close());
+    sim.apply({
+      type: 'setCustomer',
+      waId: WA.quiet,
+      behaviour: { onPrompt: [{ reply: 'yes', probability: 1, delayMs: 0 }] },
+    });
+    const res = await fetch(`${server.url}/v23.0/${ID.phoneA1}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN_A}`, 'content-type': 'application/json' },
+      body: JSON.stringify(templateBody(WA.quiet, 'consent', ['Ann'])),
+    });
+    assert.equal(res.status, 200);
+    const wamid = ((await res.json()) as { messages: { id: string }[] }).messages[0]?.id ?? '';
+    clock.lag(1000);
+    assert.deepEqual(
+      statusesOf(sim, wamid).map((s) => s.status),
+      ['sent', 'delivered', 'read'],
+    );
+    assert.equal(sim.state.inbound().length, 1, 'the customer answered the prompt it read');
   });
 
   it('when the simulator runs on a manual clock, then statuses fire only as time advances and windows follow it', async () => {

@@ -19,22 +19,23 @@ const RANK: Record<MessageStatus, number> = { accepted: 0, sent: 1, delivered: 2
  */
 export function scheduleLadder(rt: Runtime, record: SendRecord, outcome: Outcome, lateMs = 0): void {
   const d = statusDelay(rt);
-  const step = (at: number, status: StatusItem['status']): void => {
-    rt.scheduler.after(lateMs + at, () => applyStep(rt, record, status, outcome));
+  // Each step is scheduled by the one before it, `d` apart: timers of different lengths started together do not
+  // keep their order in Node once the event loop lags (each length has its own timer list), and a `read` run
+  // before its `delivered` would be dropped, with the customer's reply to it.
+  const chain = (steps: StatusItem['status'][], first: number): void => {
+    const [status, ...rest] = steps;
+    if (status === undefined) return;
+    rt.scheduler.after(first, () => {
+      applyStep(rt, record, status, outcome);
+      chain(rest, d);
+    });
   };
   if (outcome.type === 'fail') {
-    if (outcome.afterSent) {
-      step(d, 'sent');
-      step(2 * d, 'failed');
-    } else {
-      step(d, 'failed');
-    }
+    chain(outcome.afterSent ? ['sent', 'failed'] : ['failed'], lateMs + d);
     return;
   }
   const swapped = chance(rt.random, rt.store.delivery.outOfOrderRate);
-  step(swapped ? 2 * d : d, 'sent');
-  step(swapped ? d : 2 * d, 'delivered');
-  step(3 * d, 'read');
+  chain(swapped ? ['delivered', 'sent', 'read'] : ['sent', 'delivered', 'read'], lateMs + d);
 }
 
 function applyStep(rt: Runtime, record: SendRecord, status: StatusItem['status'], outcome: Outcome): void {
