@@ -113,6 +113,21 @@ describe('clock-driven limits (pure)', () => {
     assert.equal(sim.state.inbound().length, 1, 'the customer answered the prompt it read');
   });
 
+  it('when the event loop lags past a whole fault timeline, then its actions apply in order and its repairs last', () => {
+    const clock = new LaggingClock();
+    const sim = createSimulator({ appSecret: SECRET, scenario: 'fault-storm', clock, timelineSpeed: 1000 });
+    clock.lag(60_000);
+    const log = sim.state.timeline();
+    assert.equal(log.length, 17);
+    const offsets = log.map((e) => e.atMs);
+    assert.deepEqual(
+      offsets,
+      [...offsets].sort((a, b) => a - b),
+      'applied in the timeline order',
+    );
+    assert.equal(sim.state.wabas.get('200000000000012')?.status, 'ACTIVE', 'reinstated at the end');
+  });
+
   it('when the simulator runs on a manual clock, then statuses fire only as time advances and windows follow it', async () => {
     const clock = new ManualClock();
     const sim = createSimulator({ appSecret: SECRET, scenario: buildScenario(), clock, statusDelayMs: 100 });
