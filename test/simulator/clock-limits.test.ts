@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Clock, createSimulator, ManualClock } from '../../src/simulator';
+import { createSimulator, ManualClock } from '../../src/simulator';
 import { PairRateLimiter } from '../../src/simulator/limits/pair-rate';
 import { RollingCounter, RollingUniqueCounter } from '../../src/simulator/limits/rolling';
 import { ServiceWindows } from '../../src/simulator/limits/service-window';
@@ -14,24 +14,7 @@ const DAY = 24 * 60 * 60 * 1000;
  * A clock whose event loop lags: `lag(ms)` fires every timer due by then, the latest due first — an order Node's
  * timers may take once the loop falls behind (each timer length has its own list), and the worst one for a ladder.
  */
-class LaggingClock implements Clock {
-  private current = Date.UTC(2026, 0, 1);
-  private timers: { id: number; at: number; fn: () => void }[] = [];
-  private nextId = 1;
-  now(): number {
-    return this.current;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const timer = { id: this.nextId++, at: this.current + Math.max(0, ms), fn };
-    this.timers.push(timer);
-    return timer.id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
+class LaggingClock extends ManualClock {
   lag(ms: number): void {
     const target = this.current + ms;
     for (;;) {

@@ -43,8 +43,9 @@ interface ManualTimer {
 
 /** A clock that only moves when told to; `advance` runs due timers in time order. For pure unit tests. */
 export class ManualClock implements Clock {
-  private current: number;
-  private timers: ManualTimer[] = [];
+  protected current: number;
+  /** Pending timers (a test's clock may fire them in another order). */
+  protected timers: ManualTimer[] = [];
   private nextId = 1;
 
   constructor(startMs = Date.UTC(2026, 0, 1)) {
