@@ -8,7 +8,8 @@
  *   resolution, and every decision before the usage index);
  * - `snapshot`: indexing the registry on every call too (`primary-first` only: it measures the registry index).
  *
- * Prints figures only; run with `npx tsx src/bench/resolver.ts`. Scenarios (resolver-inputs.ts): `steady`
+ * First the machine's noise floor (`noiseFloor`): a decision's p99 includes what the machine adds to any work of
+ * that length. Prints figures only; run with `npx tsx src/bench/resolver.ts`. Scenarios (resolver-inputs.ts): `steady`
  * (realistic fault mix, 30% sticky contacts, some exclusions), `primary down` (the group's first WABA is banned,
  * so every other WABA is scanned), `none` (every candidate rejected by its template's category: a full scan),
  * `none (phones)` (every number out of throughput headroom: every number rejected by itself). Each under both
@@ -98,16 +99,45 @@ function measureBatch(index: RegistryIndex, inputs: readonly { req: ResolveReque
 
 const fmt = (x: number, digits = 1) => x.toFixed(digits).padStart(10);
 
+/**
+ * The machine's own tail: the same timer around a loop of constant work lasting about `targetUs`. Its p99 over
+ * its p50 is what preemption and timer noise add to any decision of that length here (a VM on 2 cores adds a lot),
+ * so a resolver row's p99 can be read against it.
+ */
+function noiseFloor(targetUs: number): Figures {
+  const work = (n: number) => {
+    let x = 0;
+    for (let i = 0; i < n; i++) x = (x * 1103515245 + 12345) | 0;
+    return x;
+  };
+  let n = 1_000;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let k = 0; k < 100; k++) work(n);
+    if (Number(process.hrtime.bigint() - t0) / 100_000 >= targetUs) break;
+    n = Math.ceil(n * 1.1);
+  }
+  return measure(() => work(n) !== 1, 1_000, 50_000, 3_000);
+}
+
 async function main(): Promise<void> {
   const shapes: Shape[] = [
     { wabas: 10, phones: 10, templates: 10 },
     { wabas: 100, phones: 20, templates: 20 },
   ];
   const routings: RoutingPolicy[] = ['primary-first', 'spread'];
-  console.log(`node ${process.version}; µs per decision (timer included); ratio = mode p50 / index p50\n`);
+  console.log(`node ${process.version}; µs per decision (timer included); ratio = mode p50 / index p50 (noise rows: p99 / p50)\n`);
   console.log(
     `${'registry'.padEnd(12)}${'scenario'.padEnd(15)}${'routing'.padEnd(15)}${'mode'.padEnd(11)}${'decisions/s'.padStart(12)}${'p50 µs'.padStart(10)}${'p99 µs'.padStart(10)}${'ratio'.padStart(8)}`,
   );
+  // The machine's noise floor; its ratio column is p99 / p50 (what the machine alone adds to a tail).
+  for (const us of [20, 60]) {
+    const f = noiseFloor(us);
+    const label = `${'machine'.padEnd(12)}${`constant work ~${us} µs`.padEnd(30)}${'noise'.padEnd(11)}`;
+    console.log(
+      `${label}${fmt(f.perSecond, 0).padStart(12)}${fmt(f.p50)}${fmt(f.p99)}${`${(f.p99 / f.p50).toFixed(1)}×`.padStart(8)}`,
+    );
+  }
   for (const shape of shapes) {
     const rnd = prng(42);
     const base = buildRegistry(shape, rnd);
