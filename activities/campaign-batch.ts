@@ -204,6 +204,19 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
     /** Recipients handed back because a part of their planned combination turned degraded. */
     const shed = new Set<string>();
     const inFlight = slots();
+    // Outcomes are written chunk by chunk, each write while the next chunk sends (one at a time, in order): a batch
+    // never stops sending to write, and a chunk's wamid routes are stored while its first statuses arrive. A write
+    // that fails fails the batch at its end (its retry sends nothing already written: those recipients left
+    // `sending`). The handled branch keeps a failed write from being an unhandled rejection meanwhile.
+    let written = 0;
+    let writes: Promise<unknown> = Promise.resolve();
+    const writeWritten = () => {
+      const slice = outcomes.slice(written);
+      written = outcomes.length;
+      if (slice.length === 0) return;
+      writes = writes.then(() => deps.queue.writeOutcomes(input.tenantId, owner, slice));
+      writes.catch(() => undefined);
+    };
 
     for (let i = 0; i < toSend.length; i += CHUNK) {
       const chunk = toSend.slice(i, i + CHUNK);
@@ -241,6 +254,7 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
         outcomes.push(o);
         if (o.attempt === 'unsent' && !shed.has(o.messageId)) result.stopped = true;
       }
+      writeWritten();
       // After every chunk: the campaign's own failure rate over its last sends (this batch's and every other's).
       // A failed look must not fail the batch after its sends (a retried batch cannot tell what Meta has): the
       // next chunk looks again.
@@ -251,7 +265,8 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
       if (paused) result.stopped = true;
     }
     result.sent += outcomes.filter((o) => o.queue === 'sent' && o.attempt === 'accepted').length;
-    await deps.queue.writeOutcomes(input.tenantId, owner, outcomes);
+    writeWritten();
+    await writes;
     await deps.campaigns.recordSent(input.campaignId, result.sent);
     return result;
 
