@@ -126,7 +126,9 @@ async function main(): Promise<void> {
     { wabas: 100, phones: 20, templates: 20 },
   ];
   const routings: RoutingPolicy[] = ['primary-first', 'spread'];
-  console.log(`node ${process.version}; µs per decision (timer included); ratio = mode p50 / index p50 (noise rows: p99 / p50)\n`);
+  console.log(
+    `node ${process.version}; µs per decision (timer included); ratio = mode p50 / index p50 (noise rows: p99 / p50)\n`,
+  );
   console.log(
     `${'registry'.padEnd(12)}${'scenario'.padEnd(15)}${'routing'.padEnd(15)}${'mode'.padEnd(11)}${'decisions/s'.padStart(12)}${'p50 µs'.padStart(10)}${'p99 µs'.padStart(10)}${'ratio'.padStart(8)}`,
   );
