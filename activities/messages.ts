@@ -23,19 +23,13 @@ export function createMessageActivities(deps: MessageDeps) {
       deliveredVia?: DeliveredVia;
       failure?: { reason: FailureReason; code?: number };
     }): Promise<void> {
-      await deps.messages.setStatus(input.tenantId, input.messageId, input.status, {
-        deliveredVia: input.deliveredVia,
-        failure: input.failure,
-      });
-      if (input.event) {
-        await deps.messages.appendEvent(
-          input.tenantId,
-          input.messageId,
-          input.event.type,
-          input.event.data,
-          input.event.key,
-        );
-      }
+      await deps.messages.setStatus(
+        input.tenantId,
+        input.messageId,
+        input.status,
+        { deliveredVia: input.deliveredVia, failure: input.failure },
+        input.event && { type: input.event.type, data: input.event.data, dedupeKey: input.event.key },
+      );
     },
 
     /** Ends an attempt in the ledger with the failure the workflow acted on (sync refusals and async failures). */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp, type AppDeps } from './api/app';
 import { composeLifeline } from './composition';
@@ -32,9 +32,14 @@ export interface EmbeddedStackOptions {
   meta:
     | { simulator: SimulatorOptions & { port?: number }; apiVersion?: string; timeoutMs?: number }
     | { client: MetaClient };
-  api: Omit<AppDeps, 'pool' | 'temporal' | 'meta' | 'secrets' | 'log' | 'lifeline'> & {
+  api: Omit<AppDeps, 'pool' | 'temporal' | 'eagerStartClient' | 'meta' | 'secrets' | 'log' | 'lifeline'> & {
     port?: number;
     host?: string;
+    /**
+     * Start message workflows eagerly on this process's worker (docs/temporal.md, "Eager start"); default true
+     * when a worker runs here. A benchmark switches it off to compare.
+     */
+    eagerStart?: boolean;
     /** false: the API only fills the webhook inbox; separate `npm run webhooks` processes drain it. */
     inlineWebhookProcessor?: boolean;
   };
@@ -76,11 +81,17 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         });
   const lifeline = composeLifeline({ pool: opts.pool, meta, secrets: opts.secrets, now: opts.now });
 
-  const { inlineWebhookProcessor: _inline, ...appSettings } = opts.api;
+  const { inlineWebhookProcessor: _inline, eagerStart, ...appSettings } = opts.api;
+  // Eager start needs the worker's own NativeConnection under the client that starts the workflow.
+  const eagerStartClient =
+    opts.worker !== false && eagerStart !== false
+      ? new Client({ connection: opts.temporal.nativeConnection, namespace: opts.temporal.namespace ?? 'default' })
+      : undefined;
   const { app, processor } = createApp({
     ...appSettings,
     pool: opts.apiPool ?? opts.pool,
     temporal: opts.temporal.client,
+    eagerStartClient,
     meta,
     secrets: opts.secrets,
     log: opts.log,

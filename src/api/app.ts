@@ -44,6 +44,11 @@ import { webhookRouter } from './routes/webhooks';
 export interface AppDeps {
   pool: Pool;
   temporal: Client;
+  /**
+   * A client on the NativeConnection of a Lifeline worker in this process (the embedded stack): message workflows
+   * are started through it eagerly (docs/temporal.md, "Eager start"). Separate API and worker processes have none.
+   */
+  eagerStartClient?: Client;
   meta: MetaClient;
   secrets: SecretBox;
   log: Logger;
@@ -92,7 +97,12 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
   const lifeline = deps.lifeline ?? composeLifeline(deps);
   const { tenants, messages, registry, contacts, inbox, sync } = lifeline;
   const metrics = createMetrics(deps.pool);
-  const service = createMessageService({ messages, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  const service = createMessageService({
+    messages,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    eagerStartClient: deps.eagerStartClient,
+  });
   const templates = lifeline.templates;
   const { now, conversations, escalations, consentRecords: consents } = lifeline;
   const sessions = lifeline.sessionsOn(deps.temporal, deps.taskQueue);

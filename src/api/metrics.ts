@@ -45,6 +45,12 @@ export function createMetrics(pool: Pool) {
       labelNames: ['created'],
       registers: [registry],
     }),
+    messageWorkflowStarts: new Counter({
+      name: 'lifeline_message_workflow_starts_total',
+      help: "Message workflows started by POST /v1/messages; eager: the first task went straight to this process's worker",
+      labelNames: ['eager'],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,11 +1,16 @@
 /**
  * End-to-end benchmark (prints figures, asserts nothing):
- *   1. the simulator's raw send rate, measured first in the same run (src/bench/simulator-send-rate.ts);
+ *   1. the simulator's raw send rate, measured first in the same run (src/bench/simulator-send-rate.ts), and the
+ *      Temporal floor: workflows of the lifecycle's shape doing no work, on their own dev server
+ *      (src/bench/temporal-floor.ts) — the most the per-message path could reach on this machine;
  *   2. Lifeline's end-to-end rate: a burst of N messages, HTTP accepted → delivered (status webhook folded);
  *   3. failover reaction time: a WABA is banned mid-burst; from the moment the API accepted the ban's
  *      webhook to the last send through that WABA that reached Meta.
  *
- *   npx tsx src/bench/e2e-throughput.ts [--messages 2000] [--concurrency 40]
+ *   npx tsx src/bench/e2e-throughput.ts [--messages 2000] [--concurrency 40] [--eager on|off]
+ *
+ * `--eager off` starts message workflows the ordinary way instead of eagerly on the in-process worker, to compare
+ * (docs/temporal.md, "Eager start").
  *
  * Everything runs on loopback: its own Temporal dev server, a fresh database, the simulator, API and worker.
  */
@@ -14,7 +19,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import crypto from 'node:crypto';
 import { BENCH_APP_SECRET, startBenchStack } from './stack';
+import { formatPhases, messagePhases } from './message-phases';
 import { measureSendRate } from './simulator-send-rate';
+import { LIFECYCLE_SHAPE, measureTemporalFloor } from './temporal-floor';
 
 const WABAS = ['200000000000011', '200000000000012', '200000000000021', '200000000000022', '200000000000031'];
 
@@ -22,8 +29,12 @@ const options = z
   .object({
     messages: z.coerce.number().int().min(10).max(20_000).default(2000),
     concurrency: z.coerce.number().int().min(1).max(200).default(40),
+    eager: z.enum(['on', 'off']).default('on'),
   })
-  .parse(parseArgs({ options: { messages: { type: 'string' }, concurrency: { type: 'string' } } }).values);
+  .parse(
+    parseArgs({ options: { messages: { type: 'string' }, concurrency: { type: 'string' }, eager: { type: 'string' } } })
+      .values,
+  );
 
 type Stack = Awaited<ReturnType<typeof startBenchStack>>;
 
@@ -67,10 +78,21 @@ async function main(): Promise<void> {
     `simulator raw send rate: ${raw.requestsPerSecond.toFixed(0)} requests/s (p50 ${raw.p50Ms.toFixed(1)} ms)`,
   );
 
+  const floor = await measureTemporalFloor({
+    workflows: options.messages,
+    concurrency: options.concurrency,
+    shape: LIFECYCLE_SHAPE,
+  });
+  console.log(
+    `temporal floor (the lifecycle's shape, no work): ${floor.rate.toFixed(1)} messages/s ` +
+      `(${floor.eagerly} of ${options.messages} started eagerly)`,
+  );
+
   const stack = await startBenchStack({
     taskQueue: `bench-${crypto.randomBytes(4).toString('hex')}`,
     meta: { simulator: { appSecret: BENCH_APP_SECRET, scenario: 'festive-campaign', statusDelayMs: 20, seed: 42 } },
     pollMs: 50,
+    eagerStart: options.eager === 'on',
     tenantSettings: {
       requireOptIn: false,
       timing: { statusTimeout: '120s', noneBackoff: '500ms', maxWait: '2s', deadline: '30m' },
@@ -83,10 +105,18 @@ async function main(): Promise<void> {
     const run = await burst(stack, '1', options.messages);
     const e2eRate = (run.ok / run.totalMs) * 1000;
     console.log(
-      `end-to-end: ${run.ok}/${options.messages} delivered (${run.bad} not) in ${(run.totalMs / 1000).toFixed(1)} s → ` +
+      `end-to-end (eager start ${options.eager}): ${run.ok}/${options.messages} delivered (${run.bad} not) in ${(run.totalMs / 1000).toFixed(1)} s → ` +
         `${e2eRate.toFixed(1)} messages/s (HTTP intake alone ${((options.messages / run.acceptedMs) * 1000).toFixed(0)}/s)`,
     );
-    console.log(`ratio end-to-end / simulator raw: ${((e2eRate / raw.requestsPerSecond) * 100).toFixed(2)} %`);
+    console.log(
+      `ratio end-to-end / simulator raw: ${((e2eRate / raw.requestsPerSecond) * 100).toFixed(2)} %; ` +
+        `end-to-end / temporal floor: ${((e2eRate / floor.rate) * 100).toFixed(0)} %`,
+    );
+    const phases = await messagePhases(stack.temporal.client, stack.pool, 'bench-1');
+    console.log(
+      `where a message's time went (${phases.sampled} sampled histories, mean): ${formatPhases(phases.mean)}`,
+    );
+    console.log(`  p90: ${formatPhases(phases.p90)}`);
 
     // Failover reaction: ban the primary WABA once a fifth of a second burst went out.
     const second = Math.max(100, Math.floor(options.messages / 4));

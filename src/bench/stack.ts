@@ -28,6 +28,8 @@ export async function startBenchStack(opts: {
   meta: EmbeddedStackOptions['meta'];
   worker?: EmbeddedStackOptions['worker'];
   pollMs?: number;
+  /** Start message workflows eagerly on the in-process worker (default, as the embedded stack does). */
+  eagerStart?: boolean;
 }) {
   const db = await createScratchDatabase({
     adminUrl: process.env.TEST_DATABASE_ADMIN_URL,
@@ -47,6 +49,7 @@ export async function startBenchStack(opts: {
       webhookVerifyToken: 'bench',
       metaAppSecret: BENCH_APP_SECRET,
       webhookMaxBodyBytes: 3_000_000,
+      eagerStart: opts.eagerStart,
       processor: { retryBaseMs: 100, pollMs: opts.pollMs ?? 20 },
     },
     worker: opts.worker,

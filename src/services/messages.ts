@@ -44,6 +44,8 @@ export interface MessageServiceDeps {
   messages: MessagesRepo;
   temporal: Client;
   taskQueue: string;
+  /** A client on the NativeConnection of a worker in this process: message workflows start eagerly through it. */
+  eagerStartClient?: Client;
 }
 
 function requestHash(body: MessageRequest): string {
@@ -89,18 +91,22 @@ export function buildDeliveryInput(tenant: TenantRow, messageId: string, body: M
 
 /**
  * Starts a message's workflow, idempotently by its workflow id: a repeat (or a message that already ran to
- * completion) starts nothing and sends nothing again. Used by the API and by campaign promotion.
+ * completion) starts nothing and sends nothing again. Used by the API and by campaign promotion. `eager` asks the
+ * server to hand the first workflow task straight back to a worker sharing the client's NativeConnection
+ * (docs/temporal.md, "Eager start"); without a free slot there the server schedules it as usual.
  */
 export async function startDeliveryWorkflow(
   temporal: Client,
   taskQueue: string,
   workflowId: string,
   input: MessageDeliveryInput,
-): Promise<void> {
-  await startOnce<MessageDeliveryWorkflow>(temporal, 'messageDelivery', {
+  opts: { eager?: boolean } = {},
+): Promise<{ eagerlyStarted: boolean }> {
+  return startOnce<MessageDeliveryWorkflow>(temporal, 'messageDelivery', {
     workflowId,
     taskQueue,
     args: [input],
+    requestEagerStart: opts.eager,
     typedSearchAttributes: [
       { key: SA.tenant, value: input.tenantId },
       { key: SA.recipient, value: input.recipient },
@@ -114,11 +120,17 @@ export async function startDeliveryWorkflow(
 
 export function createMessageService(deps: MessageServiceDeps) {
   const startWorkflow = (row: MessageRow, input: MessageDeliveryInput) =>
-    startDeliveryWorkflow(deps.temporal, deps.taskQueue, row.workflowId, input);
+    deps.eagerStartClient
+      ? startDeliveryWorkflow(deps.eagerStartClient, deps.taskQueue, row.workflowId, input, { eager: true })
+      : startDeliveryWorkflow(deps.temporal, deps.taskQueue, row.workflowId, input);
 
   return {
     /** Idempotent by key: the same key returns the same message and starts no second workflow. */
-    async submit(tenant: TenantRow, body: MessageRequest): Promise<{ message: MessageRow; created: boolean }> {
+    /** `started`: this call started the workflow (eagerly or not); a repeat of a message that began starts none. */
+    async submit(
+      tenant: TenantRow,
+      body: MessageRequest,
+    ): Promise<{ message: MessageRow; created: boolean; started?: { eagerlyStarted: boolean } }> {
       const id = crypto.randomUUID();
       const hash = requestHash(body);
       const { message, created } = await deps.messages.createOrGet({
@@ -139,7 +151,8 @@ export function createMessageService(deps: MessageServiceDeps) {
       // the start. One that began is never started again, even when retention purged its workflow and the id is
       // free: a new run would send its unsent attempts and overwrite its status (docs/delivery-guarantees.md).
       if (created || (message.status === 'accepted' && !(await deps.messages.hasAttempts(message.id)))) {
-        await startWorkflow(message, buildDeliveryInput(tenant, message.id, body));
+        const started = await startWorkflow(message, buildDeliveryInput(tenant, message.id, body));
+        return { message, created, started };
       }
       return { message, created };
     },

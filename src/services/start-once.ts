@@ -16,15 +16,17 @@ export async function startOnce<T extends Workflow>(
   temporal: Client,
   workflowType: string,
   options: Omit<WorkflowStartOptions<T>, 'workflowIdConflictPolicy' | 'workflowIdReusePolicy'>,
-): Promise<void> {
+): Promise<{ eagerlyStarted: boolean }> {
   try {
-    await temporal.workflow.start<T>(workflowType, {
+    const handle = await temporal.workflow.start<T>(workflowType, {
       ...options,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     } as WorkflowStartOptions<T>);
+    return { eagerlyStarted: handle.eagerlyStarted };
   } catch (err) {
     // It ran to completion once already: starting it again must not run it again.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { eagerlyStarted: false };
   }
 }

@@ -76,6 +76,9 @@ describe('metrics: API and worker after a test campaign', () => {
       1,
     );
     assert.ok(total(api, 'lifeline_messages_accepted_total') >= 1);
+    // The API and its worker share a NativeConnection here: the single message's workflow started eagerly.
+    assert.equal(total(api, 'lifeline_message_workflow_starts_total', { eager: 'true' }), 1);
+    assert.equal(total(api, 'lifeline_message_workflow_starts_total', { eager: 'false' }), 0);
 
     for (const s of [...worker, ...api]) {
       for (const l of FORBIDDEN_LABELS) assert.equal(s.labels[l], undefined, `${s.name} has no ${l} label`);

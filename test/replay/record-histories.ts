@@ -1,8 +1,9 @@
 /**
- * Records one history per messageDelivery path into test/fixtures/histories/ (run with `npm test --
+ * Records one history per messageDelivery path into test/fixtures/histories/<revision>/ (run with `npm test --
  * test/replay/record-histories.ts` style env: `TEMPORAL_ADDRESS=… npx tsx test/replay/record-histories.ts`, or simply
  * `npx tsx test/replay/record-histories.ts`, which starts its own dev server). Re-record after an intended workflow
- * change that is guarded by `patched()`, never to silence a replay failure.
+ * change that is guarded by `patched()` into a new revision folder, keeping the old ones (the histories still
+ * running in production when the change deploys); never re-record to silence a replay failure.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 import { SUF, sufMessage, sufScenario } from '../helpers/suf-scenario';
 
-const OUT = path.join(__dirname, '../fixtures/histories');
+/** The path's current revision (docs/temporal.md, "Path revisions"): r2 sends through local activities. */
+const REVISION = 'r2-local-send';
+const OUT = path.join(__dirname, '../fixtures/histories', REVISION);
 const timing = { statusTimeout: '15s', noneBackoff: '200ms', maxWait: '1s', deadline: '60s' };
 const ASHA = FESTIVE.customers.asha;
 const body = (extra: Record<string, unknown> = {}) => ({

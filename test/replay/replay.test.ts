@@ -8,30 +8,56 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { workflowBundle } from '../helpers/temporal';
 
 const DIR = path.join(__dirname, '../fixtures/histories');
-const fixtures = fs
-  .readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => ({
-    name: f.replace(/\.json$/, ''),
-    history: JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as { events: Record<string, any>[] },
-    meta: JSON.parse(fs.readFileSync(path.join(DIR, `${f}.meta`), 'utf8')) as { workflowId: string },
-  }));
+/** One folder per revision of the path: every revision's histories must replay on today's code. */
+const revisions = fs.readdirSync(DIR).filter((d) => fs.statSync(path.join(DIR, d)).isDirectory());
+const fixtures = revisions.flatMap((revision) =>
+  fs
+    .readdirSync(path.join(DIR, revision))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({
+      revision,
+      name: f.replace(/\.json$/, ''),
+      history: JSON.parse(fs.readFileSync(path.join(DIR, revision, f), 'utf8')) as { events: Record<string, any>[] },
+      meta: JSON.parse(fs.readFileSync(path.join(DIR, revision, `${f}.meta`), 'utf8')) as { workflowId: string },
+    })),
+);
+const PATHS = [
+  'delivered',
+  'failover-waba-banned',
+  'fallback-declined',
+  'fallback-granted',
+  'opted-out',
+  'recipient-failed',
+  'throttled-other-number',
+];
 
 describe('messageDelivery replays its recorded histories (determinism)', () => {
-  it('when the fixtures are listed, then every lifecycle path is covered', () => {
-    assert.deepEqual(fixtures.map((f) => f.name).sort(), [
-      'delivered',
-      'failover-waba-banned',
-      'fallback-declined',
-      'fallback-granted',
-      'opted-out',
-      'recipient-failed',
-      'throttled-other-number',
-    ]);
+  it('when the fixtures are listed, then every revision covers every lifecycle path', () => {
+    assert.deepEqual(revisions, ['r1-remote-send', 'r2-local-send']);
+    for (const revision of revisions) {
+      const names = fixtures.filter((f) => f.revision === revision).map((f) => f.name);
+      assert.deepEqual(names.sort(), PATHS, revision);
+    }
+  });
+
+  it('when r1 and r2 histories of a delivered message are compared, then r2 sends without an activity task', () => {
+    const sends = (revision: string) => {
+      const { events } = fixtures.find((f) => f.revision === revision && f.name === 'delivered')!.history;
+      return {
+        activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+        workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+        events: events.length,
+      };
+    };
+    const [r1, r2] = [sends('r1-remote-send'), sends('r2-local-send')];
+    assert.equal(r1.activities, 1);
+    assert.equal(r2.activities, 0);
+    assert.ok(r2.workflowTasks < r1.workflowTasks, JSON.stringify({ r1, r2 }));
+    assert.ok(r2.events < r1.events, JSON.stringify({ r1, r2 }));
   });
 
   for (const f of fixtures) {
-    it(`when the ${f.name} history is replayed by today's workflow code, then it is deterministic`, async () => {
+    it(`when the ${f.revision} ${f.name} history is replayed by today's workflow code, then it is deterministic`, async () => {
       await Worker.runReplayHistory(
         { workflowBundle: await workflowBundle() },
         historyFromJSON(f.history),
@@ -41,7 +67,7 @@ describe('messageDelivery replays its recorded histories (determinism)', () => {
   }
 
   it('when a history disagrees with the code (a changed activity type), then replay reports a determinism violation', async () => {
-    const f = fixtures.find((x) => x.name === 'delivered')!;
+    const f = fixtures.find((x) => x.revision === 'r1-remote-send' && x.name === 'delivered')!;
     const tampered = structuredClone(f.history);
     const scheduled = tampered.events.find((e) => e.activityTaskScheduledEventAttributes);
     assert.ok(scheduled, 'the history schedules an activity');

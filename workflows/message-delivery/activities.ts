@@ -1,15 +1,15 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../../src/domain/failure';
 
 type Activities = ReturnType<typeof createActivities>;
 
 /**
- * The send activities. A duplicate WhatsApp message is visible to a person: few, short attempts, and only a
- * transient failure is retried in place (the list comes from `FAILURE_KINDS`); every other failure goes back to
- * the workflow, whose `decide` chooses what comes next.
+ * A duplicate WhatsApp message is visible to a person: few, short attempts, and only a transient failure is
+ * retried in place (the list comes from `FAILURE_KINDS`); every other failure goes back to the workflow, whose
+ * `decide` chooses what comes next.
  */
-export const send = proxyActivities<Activities>({
+const SEND_OPTIONS = {
   // Above the Meta client's own 10 s timeout; it bounds how long a dead worker's send stays unknown.
   startToCloseTimeout: '20 seconds',
   retry: {
@@ -17,7 +17,25 @@ export const send = proxyActivities<Activities>({
     maximumAttempts: 3,
     nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
   },
-});
+} satisfies ActivityOptions;
+
+/** The send activities as histories recorded before revision 2 of the path scheduled them (docs/temporal.md). */
+const remoteSend = proxyActivities<Activities>(SEND_OPTIONS);
+const localSend = proxyLocalActivities<Activities>(SEND_OPTIONS);
+
+/** Sends run as local activities from revision 2 of the path on (docs/temporal.md, "Local sends"). */
+const LOCAL_SEND_PATCH = 'send-as-local-activity';
+
+/**
+ * The send activities. A send is one HTTP call to Meta bounded by the client's timeout, made by the worker that
+ * runs the workflow: as a local activity it costs no task-queue round trip, no activity events and no second
+ * workflow task. A retry after a crash replays it on another worker, where the send step's attempt ledger
+ * returns the wamid an earlier try already got (docs/delivery-guarantees.md) — as it did for a retried activity.
+ */
+export const send: Pick<Activities, 'sendTemplate' | 'sendSession'> = {
+  sendTemplate: (input) => (patched(LOCAL_SEND_PATCH) ? localSend : remoteSend).sendTemplate(input),
+  sendSession: (input) => (patched(LOCAL_SEND_PATCH) ? localSend : remoteSend).sendSession(input),
+};
 
 /** Consent, resolution and ledger writes: fast, local to the worker, generously retried. */
 export const local = proxyLocalActivities<Activities>({

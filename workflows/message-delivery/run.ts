@@ -32,7 +32,7 @@ import {
 export type Run = ReturnType<typeof startRun>;
 
 /**
- * The state of one message and the handlers that feed it, registered before the first await (docs/workflows.md).
+ * The state of one message and the handlers that feed it, registered before the first await (docs/temporal.md).
  * Signal handlers are tiny and idempotent: they fold, match and assign; no I/O.
  */
 export function startRun(input: MessageDeliveryInput) {

@@ -59,8 +59,9 @@ export function messagesRouter(deps: { service: MessageService; messages: Messag
 
   router.post('/', async (req, res) => {
     const body = parse(req, 'body', sendMessageBodySchema);
-    const { message, created } = await deps.service.submit(tenantOf(res), body);
+    const { message, created, started } = await deps.service.submit(tenantOf(res), body);
     deps.metrics.messagesAccepted.inc({ created: String(created) });
+    if (started) deps.metrics.messageWorkflowStarts.inc({ eager: String(started.eagerlyStarted) });
     res
       .status(202)
       .location(`/v1/messages/${message.id}`)

@@ -1,6 +1,6 @@
 import { IN_FLIGHT_STATUSES, MESSAGE_STATUS_RANK, messageStatusForwardSql } from '../../domain/message-status';
 import type { TimelineEventType } from '../../domain/timeline';
-import { inTransaction, type Pool } from '../pool';
+import type { Pool } from '../pool';
 
 export interface MessageRow {
   id: string;
@@ -110,12 +110,29 @@ export function createMessagesRepo(pool: Pool) {
       id: string,
       status: string,
       extra: { deliveredVia?: unknown; failure?: unknown } = {},
+      event?: { type: TimelineEventType; data: Record<string, unknown>; dedupeKey: string },
     ): Promise<void> {
+      // With its timeline event in the same statement (one round trip): the append is idempotent by its key and
+      // happens whether or not the status moved.
       await pool.query(
-        `UPDATE messages SET status = $3, delivered_via = COALESCE($4, delivered_via), failure = COALESCE($5, failure),
-                updated_at = now()
-          WHERE tenant_id = $1 AND id = $2 AND ${messageStatusForwardSql('status', '$6', '$3')}`,
-        [tenantId, id, status, extra.deliveredVia ?? null, extra.failure ?? null, MESSAGE_STATUS_RANK],
+        `WITH moved AS (
+           UPDATE messages SET status = $3, delivered_via = COALESCE($4, delivered_via), failure = COALESCE($5, failure),
+                  updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND ${messageStatusForwardSql('status', '$6', '$3')})
+         INSERT INTO message_events (tenant_id, message_id, type, data, dedupe_key)
+         SELECT $1, $2, $7::text, $8::jsonb, $9::text WHERE $7::text IS NOT NULL
+         ON CONFLICT (message_id, dedupe_key) DO NOTHING`,
+        [
+          tenantId,
+          id,
+          status,
+          extra.deliveredVia ?? null,
+          extra.failure ?? null,
+          MESSAGE_STATUS_RANK,
+          event?.type ?? null,
+          event?.data ?? null,
+          event?.dedupeKey ?? null,
+        ],
       );
     },
 
@@ -161,7 +178,11 @@ export function createMessagesRepo(pool: Pool) {
       return res.rows[0] as AttemptRow | undefined;
     },
 
-    /** Records the intent to send before calling Meta, so a retried activity can tell it already tried. */
+    /**
+     * Records the intent to send before calling Meta, so a retried activity can tell it already tried: the new row,
+     * or the one an earlier try wrote (one statement: the CTE's insert is invisible to its own snapshot, so the
+     * second branch answers exactly when the row existed).
+     */
     async beginAttempt(a: {
       id: string;
       tenantId: string;
@@ -173,10 +194,15 @@ export function createMessagesRepo(pool: Pool) {
       templateId?: string;
       templateName?: string;
     }): Promise<AttemptRow> {
-      await pool.query(
-        `INSERT INTO message_attempts (id, tenant_id, message_id, seq, kind, waba_id, phone_number_id, template_id, template_name, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending')
-         ON CONFLICT (id) DO NOTHING`,
+      const res = await pool.query(
+        `WITH inserted AS (
+           INSERT INTO message_attempts (id, tenant_id, message_id, seq, kind, waba_id, phone_number_id, template_id, template_name, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending')
+           ON CONFLICT (id) DO NOTHING
+           RETURNING ${ATTEMPT_COLUMNS})
+         SELECT * FROM inserted
+         UNION ALL
+         SELECT ${ATTEMPT_COLUMNS} FROM message_attempts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         [
           a.id,
           a.tenantId,
@@ -189,7 +215,7 @@ export function createMessagesRepo(pool: Pool) {
           a.templateName ?? null,
         ],
       );
-      return (await this.getAttempt(a.id))!;
+      return res.rows[0] as AttemptRow;
     },
 
     /** One more request for the attempt is about to reach Meta, unless another try counted one since `seen`. */
@@ -202,22 +228,18 @@ export function createMessagesRepo(pool: Pool) {
       return res.rows[0]?.requests as number | undefined;
     },
 
-    /** Stores the wamid and its routing row atomically. */
+    /** Stores the wamid and its routing row atomically (one statement: no transaction round trips). */
     async attemptAccepted(attemptId: string, wamid: string, workflowId: string): Promise<void> {
-      await inTransaction(pool, async (client) => {
-        const res = await client.query(
-          `UPDATE message_attempts SET wamid = COALESCE(wamid, $2),
+      await pool.query(
+        `WITH accepted AS (
+           UPDATE message_attempts SET wamid = COALESCE(wamid, $2),
                   status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END, updated_at = now()
-            WHERE id = $1 RETURNING tenant_id, message_id`,
-          [attemptId, wamid],
-        );
-        const row = res.rows[0] as { tenant_id: string; message_id: string };
-        await client.query(
-          `INSERT INTO wamids (wamid, tenant_id, message_id, attempt_id, workflow_id) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (wamid) DO NOTHING`,
-          [wamid, row.tenant_id, row.message_id, attemptId, workflowId],
-        );
-      });
+            WHERE id = $1 RETURNING tenant_id, message_id)
+         INSERT INTO wamids (wamid, tenant_id, message_id, attempt_id, workflow_id)
+         SELECT $2, tenant_id, message_id, $1, $3 FROM accepted
+         ON CONFLICT (wamid) DO NOTHING`,
+        [attemptId, wamid, workflowId],
+      );
     },
 
     async attemptFailed(
