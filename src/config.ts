@@ -47,6 +47,7 @@ export const configSchema = z.object({
   META_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   WEBHOOK_VERIFY_TOKEN: z.string().min(1).default('dev-verify-token'),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(3_000_000),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** `inline`: the API also drains the webhook inbox; `off`: only `npm run webhooks` processes do (docs/webhooks.md). */
   WEBHOOK_PROCESSOR: z.enum(['inline', 'off']).default('inline'),
   /** How often the Temporal Schedule refreshes every registered WABA from Meta ("90s", "5m", "1h"). */

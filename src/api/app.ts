@@ -57,6 +57,8 @@ export interface AppDeps {
   webhookVerifyToken: string;
   metaAppSecret: string;
   webhookMaxBodyBytes: number;
+  /** Webhook requests being read, verified or stored at once; beyond it a new one is a fast 503 (docs/webhooks.md). */
+  webhookMaxInFlight?: number;
   processor?: ProcessorOptions;
   /** The process's composition, when the worker runs in the same process (one cache, one breaker). */
   lifeline?: Lifeline;
@@ -81,6 +83,7 @@ export function appSettingsFromConfig(config: Config) {
     webhookVerifyToken: config.WEBHOOK_VERIFY_TOKEN,
     metaAppSecret: config.META_APP_SECRET,
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_BYTES,
+    webhookMaxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
     metricsToken: config.METRICS_TOKEN,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -153,6 +156,7 @@ export function createApp(deps: AppDeps): { app: Express; processor: WebhookProc
       appSecret: deps.metaAppSecret,
       tenantSecrets: createTenantSecretCache(() => tenants.appSecretsByTenant()),
       maxBodyBytes: deps.webhookMaxBodyBytes,
+      maxInFlight: deps.webhookMaxInFlight,
       metrics,
     }),
   );

@@ -23,7 +23,7 @@ export interface StackOptions {
   /** Serve the worker's metrics on a listener of their own (`stack.workerMetricsUrl`). */
   workerMetrics?: boolean;
   /** API settings a test widens or narrows (rate limits, the outbound policy, the metrics token). */
-  app?: Partial<Pick<AppDeps, 'rateLimit' | 'outbound' | 'metricsToken' | 'processor'>>;
+  app?: Partial<Pick<AppDeps, 'rateLimit' | 'outbound' | 'metricsToken' | 'processor' | 'webhookMaxInFlight'>>;
   /** false: no webhook processor in the test process (a test runs `npm run webhooks` processes instead). */
   inlineWebhookProcessor?: boolean;
 }

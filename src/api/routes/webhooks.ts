@@ -22,6 +22,11 @@ export interface WebhookRouteDeps {
   /** Tenants' own app secrets, each checked only on that tenant's path /webhooks/whatsapp/t/:tenantId. */
   tenantSecrets: TenantSecretCache;
   maxBodyBytes: number;
+  /**
+   * Requests being read, verified or stored at once (default 2,000). Beyond it a new request is answered 503 with
+   * Retry-After before its body is read: Meta retries a 503, and a fast refusal keeps the accepted ones fast.
+   */
+  maxInFlight?: number;
   metrics: Metrics;
   /** Bodies per INSERT and INSERTs in flight when requests arrive together. */
   batch?: { maxBatch?: number; concurrency?: number };
@@ -60,6 +65,29 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
   const reject = (reason: string, status: number, code: string, message: string, details?: unknown) => {
     deps.metrics.webhooksRejected.inc({ reason });
     return new HttpError(status, code, message, details as never);
+  };
+
+  // Admission control: a flood (or a stalled database) queues at most `maxInFlight` requests in this process; the
+  // rest are refused at once with nothing read, so nothing is half-stored and Meta's retry brings them back.
+  const maxInFlight = deps.maxInFlight ?? 2000;
+  let inFlight = 0;
+  const admit: RequestHandler = (_req, res, next) => {
+    if (inFlight >= maxInFlight) {
+      deps.metrics.webhooksRejected.inc({ reason: 'overloaded' });
+      return next(
+        new HttpError(503, 'overloaded', 'webhook intake is at capacity; retry shortly', [], { 'Retry-After': '1' }),
+      );
+    }
+    inFlight += 1;
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      inFlight -= 1;
+    };
+    res.once('finish', leave);
+    res.once('close', leave);
+    next();
   };
 
   /** Refuses a missing or ill-formed X-Hub-Signature-256 before the body is read or any HMAC computed. */
@@ -133,6 +161,7 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
   router.get('/', handshake);
   router.post(
     '/',
+    admit,
     signatureFormat,
     rawBody,
     accept(async () => ({ secret: deps.appSecret, tenantId: null })),
@@ -144,6 +173,7 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
       parse(req, 'params', tenantParams);
       next();
     },
+    admit,
     signatureFormat,
     rawBody,
     accept(async (req) => {
