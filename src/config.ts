@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { productionSecretIssues } from './config-production';
 import { durationSchema } from './domain/safe-input';
 
+/** Webhook requests one API process reads, verifies or stores at once (docs/webhooks.md, admission). */
+export const DEFAULT_WEBHOOK_MAX_IN_FLIGHT = 2000;
+
 /**
  * The one place that reads the environment. Everything else receives a parsed `Config`.
  * Defaults are the embedded development defaults; production sets every secret explicitly.
@@ -47,7 +50,7 @@ export const configSchema = z.object({
   META_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   WEBHOOK_VERIFY_TOKEN: z.string().min(1).default('dev-verify-token'),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(3_000_000),
-  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(2000),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_WEBHOOK_MAX_IN_FLIGHT),
   /** `inline`: the API also drains the webhook inbox; `off`: only `npm run webhooks` processes do (docs/webhooks.md). */
   WEBHOOK_PROCESSOR: z.enum(['inline', 'off']).default('inline'),
   /** How often the Temporal Schedule refreshes every registered WABA from Meta ("90s", "5m", "1h"). */

@@ -120,9 +120,9 @@ export async function startDeliveryWorkflow(
 
 export function createMessageService(deps: MessageServiceDeps) {
   const startWorkflow = (row: MessageRow, input: MessageDeliveryInput) =>
-    deps.eagerStartClient
-      ? startDeliveryWorkflow(deps.eagerStartClient, deps.taskQueue, row.workflowId, input, { eager: true })
-      : startDeliveryWorkflow(deps.temporal, deps.taskQueue, row.workflowId, input);
+    startDeliveryWorkflow(deps.eagerStartClient ?? deps.temporal, deps.taskQueue, row.workflowId, input, {
+      eager: deps.eagerStartClient !== undefined,
+    });
 
   return {
     /** Idempotent by key: the same key returns the same message and starts no second workflow. */

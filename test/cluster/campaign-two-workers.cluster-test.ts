@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { campaignReaches, campaignStack, campaignView, digits, received, recipients } from '../helpers/campaigns';
+import {
+  createCampaign,
+  campaignReaches,
+  campaignStack,
+  campaignView,
+  digits,
+  received,
+  recipients,
+} from '../helpers/campaigns';
 import { waitFor } from '../helpers/http';
 import { startProcess } from '../helpers/processes';
 import type { Stack } from '../helpers/stack';
@@ -42,14 +50,13 @@ describe('cluster: a campaign on two worker processes, one SIGKILLed', () => {
     const list = recipients(N, '4477031');
     const waIds = new Set(list.map((r) => digits(r.to)));
     const started = Date.now();
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'cluster two workers',
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
       maxPerSecond: 40,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const sends = () => stack.sim.state.sends().filter((s) => waIds.has(s.recipient));
     await waitFor(async () => sends().length >= N / 4, 'sends to begin', 180_000);
     workerA!.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  createCampaign,
   campaignReaches,
   campaignStack,
   campaignView,
@@ -54,14 +55,13 @@ describe('campaigns: two TIER_1K portfolios and 3,000 recipients, two workers', 
   it('when the list is larger than both daily limits, then 2,000 are sent, the rest wait for capacity (never failed), and all are sent once the window rolls', async () => {
     const list = recipients(3000, '4477016');
     const waIds = new Set(list.map((r) => digits(r.to)));
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'bigger than today',
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
       start: false,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
 
     // Before it starts: the plan says what today's windows carry, and when the rest can go.
@@ -126,13 +126,12 @@ describe('campaigns: a tier upgrade while waiting for capacity', () => {
   it('when Meta raises the portfolio’s tier, then the waiting campaign resumes at once, without the window rolling', async () => {
     const list = recipients(400, '4477017');
     const waIds = new Set(list.map((r) => digits(r.to)));
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'tier upgrade',
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
     await campaignReaches(stack, id, ['waiting_for_capacity'], 120_000);
     assert.equal(sentBy(stack, waIds).length, 250);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { campaignReaches, campaignStack, digits, received, recipients } from '../helpers/campaigns';
+import { createCampaign, campaignReaches, campaignStack, digits, received, recipients } from '../helpers/campaigns';
 import { waitFor } from '../helpers/http';
 import type { Stack } from '../helpers/stack';
 
@@ -15,14 +15,13 @@ describe('campaigns: pause, resume and cancel', () => {
   const sendsTo = (waIds: Set<string>) => stack.sim.state.sends().filter((s) => waIds.has(s.recipient));
   const start = async (n: number, prefix: string) => {
     const list = recipients(n, prefix);
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: `paced ${prefix}`,
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
       maxPerSecond: 20,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const waIds = new Set(list.map((r) => digits(r.to)));
     await waitFor(async () => sendsTo(waIds).length >= 20, 'the first sends', 120_000);
     return { id: created.body.id as string, waIds };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { campaignReaches, campaignStack, digits, received, recipients } from '../helpers/campaigns';
+import { createCampaign, campaignReaches, campaignStack, digits, received, recipients } from '../helpers/campaigns';
 import { waitFor } from '../helpers/http';
 import type { Stack } from '../helpers/stack';
 
@@ -27,14 +27,13 @@ describe('campaigns: a worker killed mid-campaign', () => {
     });
     const list = recipients(300, '4477014');
     const waIds = new Set(list.map((r) => digits(r.to)));
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'crash',
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
       maxPerSecond: 40,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const sends = () => stack.sim.state.sends().filter((s) => waIds.has(s.recipient));
     await waitFor(async () => sends().length >= 60, 'sends to begin', 180_000);
     worker.kill('SIGKILL');

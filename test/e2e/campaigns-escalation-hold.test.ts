@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEscalationsRepo } from '../../src/db/repositories/escalations';
 import {
+  createCampaign,
   campaignReaches,
   campaignStack,
   campaignView,
@@ -35,13 +36,12 @@ describe('campaigns: a customer with an open escalation is held', () => {
     });
     assert.ok(escalation);
 
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'held during escalation',
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     await waitFor(
       async () => [...received(stack, others, 'hello_offer').values()].every((n) => n === 1),
       'every other customer served',

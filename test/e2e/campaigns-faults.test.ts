@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { campaignReaches, campaignStack, digits, received, recipients } from '../helpers/campaigns';
+import { createCampaign, campaignReaches, campaignStack, digits, received, recipients } from '../helpers/campaigns';
 import { FESTIVE, registerWabas } from '../helpers/festive';
 import { waitFor } from '../helpers/http';
 import type { Stack } from '../helpers/stack';
@@ -26,13 +26,12 @@ describe('campaigns: a WABA banned and a template paused mid-campaign', () => {
   it('when the primary WABA is banned at 20 % and the next template paused at 50 %, then 0 lost, 0 duplicates, and the banned parts stop within 1 s', async () => {
     const list = recipients(600, '4477013');
     const waIds = new Set(list.map((r) => digits(r.to)));
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'festive fault run',
       template: 'festive_text',
       language: 'en_US',
       recipients: list,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const sends = () => stack.sim.state.sends().filter((s) => waIds.has(s.recipient));
 
     await waitFor(async () => sends().length >= 120, '20 % sent', 180_000);

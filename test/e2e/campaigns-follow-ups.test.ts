@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allRecipients, campaignReaches, campaignStack, FINAL_STATUSES } from '../helpers/campaigns';
+import { createCampaign, allRecipients, campaignReaches, campaignStack, FINAL_STATUSES } from '../helpers/campaigns';
 import { FESTIVE, registerWabas } from '../helpers/festive';
 import { waitFor } from '../helpers/http';
 import type { Stack } from '../helpers/stack';
@@ -22,7 +22,7 @@ describe('campaigns: retry rounds, promotion to Smart Utility Fallback, final fa
   after(() => stack.stop());
 
   it('when 131049 persists through round 2, then the recipient is promoted: yes → session message, no → declined, silence → expired; 131026 fails once', async () => {
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'festive retries',
       template: 'festive_text',
       language: 'en_US',
@@ -36,7 +36,6 @@ describe('campaigns: retry rounds, promotion to Smart Utility Fallback, final fa
         waitFor: '6s',
       },
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const done = await campaignReaches(stack, created.body.id, ['completed'], 240_000);
     assert.equal(done.rounds.current, 2, 'the retry round ran');
 

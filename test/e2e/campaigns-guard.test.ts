@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadScenario } from '../../src/simulator';
-import { campaignReaches, campaignStack, campaignView, digits, MINIMAL, recipients } from '../helpers/campaigns';
+import {
+  createCampaign,
+  campaignReaches,
+  campaignStack,
+  campaignView,
+  digits,
+  MINIMAL,
+  recipients,
+} from '../helpers/campaigns';
 import type { Stack } from '../helpers/stack';
 
 /**
@@ -30,7 +38,7 @@ describe('campaigns: the quality guard', () => {
 
   it('when 40 % of the list are invalid numbers, then the campaign pauses itself within its first 500 sends, with the reason', async () => {
     const waIds = new Set(list.map((r) => digits(r.to)));
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'bad list',
       template: 'hello_offer',
       language: 'en_US',
@@ -38,7 +46,6 @@ describe('campaigns: the quality guard', () => {
       maxPerSecond: 100,
       guard: { maxFailureRate: 0.25 },
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
     const paused = await campaignReaches(stack, id, ['paused', 'completed'], 120_000);
     assert.equal(paused.status, 'paused', JSON.stringify(paused.counts));
@@ -58,14 +65,13 @@ describe('campaigns: the quality guard', () => {
   });
 
   it('when a campaign sets maxFailureRate to 1, then the guard never pauses it', async () => {
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'guard off',
       template: 'hello_offer',
       language: 'en_US',
       recipients: list.slice(0, 300),
       guard: { maxFailureRate: 1 },
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const done = await campaignReaches(stack, created.body.id, ['completed', 'paused'], 180_000);
     assert.equal(done.status, 'completed', done.statusReason);
     assert.equal(done.counts.failed, 120, JSON.stringify(done.failuresByReason));

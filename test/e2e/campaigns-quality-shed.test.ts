@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { campaignReaches, campaignStack, digits, portfolioScenario, recipients } from '../helpers/campaigns';
+import {
+  createCampaign,
+  campaignReaches,
+  campaignStack,
+  digits,
+  portfolioScenario,
+  recipients,
+} from '../helpers/campaigns';
 import { waitFor } from '../helpers/http';
 import type { Stack } from '../helpers/stack';
 
@@ -35,14 +42,13 @@ describe('campaigns: a number or template turning YELLOW mid-campaign sheds its 
     const list = recipients(500, prefix);
     const waIds = new Set(list.map((r) => digits(r.to)));
     const sends = () => stack.sim.state.sends().filter((s) => waIds.has(s.recipient));
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: `shed ${resourceId}`,
       template: 'hello_offer',
       language: 'en_US',
       recipients: list,
       maxPerSecond: 40,
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     await waitFor(async () => sends().length >= 100, '100 sends', 120_000);
     const changedAt = new Date();
     await change();

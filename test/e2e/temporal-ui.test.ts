@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SA } from '../../src/domain/search-attributes';
-import { campaignStack, recipients } from '../helpers/campaigns';
+import { createCampaign, campaignStack, recipients } from '../helpers/campaigns';
 import { waitFor } from '../helpers/http';
 import type { Stack } from '../helpers/stack';
 
@@ -47,14 +47,13 @@ describe('Temporal Web UI: routing decisions and campaign status', () => {
   });
 
   it('when a campaign is paused and resumed, then its LifelineStatus search attribute follows', async () => {
-    const created = await stack.api('POST', '/v1/campaigns', {
+    const created = await createCampaign(stack, {
       name: 'ui status',
       template: 'hello_offer',
       language: 'en_US',
       maxPerSecond: 5,
       recipients: recipients(200, '4477041'),
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
     const view = (await stack.api('GET', `/v1/campaigns/${created.body.id}`)).body;
     const workflowId = view.workflowId as string;
     await waitFor(async () => (await statusAttribute(stack, workflowId)) === 'running', 'running');

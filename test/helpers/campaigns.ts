@@ -51,6 +51,13 @@ export function recipients(n: number, prefix = '4477009'): { to: string; paramet
   }));
 }
 
+/** Creates a campaign through the API (the call every campaign test starts with); a refusal fails the test. */
+export async function createCampaign(stack: Stack, body: Record<string, unknown>) {
+  const created = await stack.api('POST', '/v1/campaigns', body);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created;
+}
+
 export const FINAL_STATUSES = ['delivered', 'read', 'failed', 'cancelled', 'declined', 'expired'];
 
 export async function campaignView(stack: Stack, id: string) {

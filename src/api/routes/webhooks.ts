@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_MAX_IN_FLIGHT } from '../../config';
 import { toStorableJson, type WebhookInboxRepo } from '../../db/repositories/webhook-inbox';
 import { safeText } from '../../domain/safe-input';
 import { parseWebhookJson } from '../../meta/webhook-json';
@@ -23,7 +24,7 @@ export interface WebhookRouteDeps {
   tenantSecrets: TenantSecretCache;
   maxBodyBytes: number;
   /**
-   * Requests being read, verified or stored at once (default 2,000). Beyond it a new request is answered 503 with
+   * Requests being read, verified or stored at once (default `DEFAULT_WEBHOOK_MAX_IN_FLIGHT`). Beyond it a new request is answered 503 with
    * Retry-After before its body is read: Meta retries a 503, and a fast refusal keeps the accepted ones fast.
    */
   maxInFlight?: number;
@@ -69,7 +70,7 @@ export function webhookRouter(deps: WebhookRouteDeps): Router {
 
   // Admission control: a flood (or a stalled database) queues at most `maxInFlight` requests in this process; the
   // rest are refused at once with nothing read, so nothing is half-stored and Meta's retry brings them back.
-  const maxInFlight = deps.maxInFlight ?? 2000;
+  const maxInFlight = deps.maxInFlight ?? DEFAULT_WEBHOOK_MAX_IN_FLIGHT;
   let inFlight = 0;
   const admit: RequestHandler = (_req, res, next) => {
     if (inFlight >= maxInFlight) {
