@@ -7,7 +7,7 @@ import type { ContactRow, ContactsRepo } from '../src/db/repositories/contacts';
 import type { TenantsRepo } from '../src/db/repositories/tenants';
 import type { BatchUsage, UsageRepo } from '../src/db/repositories/usage';
 import { campaignFollowUp, IN_ROUND_TRANSIENT_RETRIES } from '../src/delivery/campaign-follow-up';
-import { type UsageIndex, countSend, indexUsage } from '../src/domain/resolver';
+import { type RoutingPolicy, type UsageIndex, countSend, indexUsage } from '../src/domain/resolver';
 import { buildTemplateMessage } from '../src/domain/template-payload';
 import { readTenantSettings } from '../src/domain/tenant-settings';
 import { UNHEALTHY_BEFORE_SEND } from '../src/domain/failure';
@@ -156,6 +156,7 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
       ),
     ]);
     const settings = readTenantSettings(tenant?.settings);
+    const routing = campaign.spec.routing ?? settings.routing;
     const outcomes: BatchOutcome[] = [];
     const toSend: ClaimedRecipient[] = [];
     for (const r of claimed) {
@@ -229,7 +230,7 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
       // One usage index while the registry index holds: `countSend` keeps it and `usage` in step, and a chunk's
       // decisions then cost what docs/capacity.md ("Resolver cost") says, however many numbers they reject.
       if (indexed?.registry !== snapshot.index) indexed = indexUsage(snapshot.index, usage);
-      const planned = plan(campaign, chunk, contacts, snapshot, usage, indexed, outcomes, result);
+      const planned = plan(campaign, routing, chunk, contacts, snapshot, usage, indexed, outcomes, result);
       const mine = await deps.queue.insertAttempts(
         input.tenantId,
         owner,
@@ -441,6 +442,7 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
  */
 function plan(
   campaign: CampaignRow,
+  routing: RoutingPolicy,
   chunk: readonly ClaimedRecipient[],
   contacts: ReadonlyMap<string, ContactRow>,
   snapshot: RegistryView,
@@ -468,6 +470,7 @@ function plan(
         templateKey: campaign.templateKey,
         language: campaign.language,
         prefer: campaign.spec.prefer,
+        routing,
         exclude: r.exclude,
       },
       now,

@@ -111,6 +111,8 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
                 language: campaign.language,
                 parameters: { ...campaign.spec.parameters, ...r.parameters },
                 campaignId: campaign.id,
+                prefer: campaign.spec.prefer,
+                routing: campaign.spec.routing,
                 smartUtilityFallback: campaign.spec.smartUtilityFallback,
               });
               const failure = { kind: 'marketing_limit' as const, code: r.failure.code, reason: r.failure.reason };

@@ -2,6 +2,7 @@ import type { CampaignRow } from '../db/repositories/campaigns';
 import type { CostGroupRow, StatsRow } from '../db/repositories/campaign-recipients';
 import { MESSAGE_STATUSES } from '../domain/message-status';
 import { priceMessage, type RateCard } from '../domain/pricing';
+import type { RoutingPolicy } from '../domain/resolver/types';
 import type { CampaignCapacity } from './campaign-capacity';
 
 /** Failures that mean "not sent on purpose", counted as `skipped` as well as `failed`. */
@@ -93,6 +94,8 @@ export function campaignView(
   stats: readonly StatsRow[],
   cost: ReturnType<typeof costOf>,
   capacity?: CampaignCapacity,
+  /** The tenant's `routing`, which a campaign without its own override uses. */
+  tenantRouting: RoutingPolicy = 'primary-first',
 ) {
   const counts = countsOf(stats, c.duplicates);
   const rate = rateOf(c);
@@ -121,6 +124,7 @@ export function campaignView(
     cost,
     rounds: { current: c.round, total: 1 + c.spec.retries.rounds, afterMs: c.spec.retries.afterMs, waiting },
     maxPerSecond: c.spec.maxPerSecond ?? null,
+    routing: c.spec.routing ?? tenantRouting,
     startAt: c.spec.startAt ?? null,
     workflowId: c.workflowId,
     createdAt: c.createdAt,

@@ -39,6 +39,7 @@ export interface CreateCampaignBody {
   smartUtilityFallback?: CampaignSpec['smartUtilityFallback'];
   guard?: { maxFailureRate: number };
   prefer?: CampaignSpec['prefer'];
+  routing?: CampaignSpec['routing'];
 }
 
 /** One recipient as the API edge validated it, or the first reason it is not one. */
@@ -109,6 +110,7 @@ function specOf(body: CreateCampaignBody): CampaignSpec {
   return {
     parameters: body.parameters,
     prefer: body.prefer,
+    routing: body.routing,
     retries: { rounds: body.retries?.rounds ?? 0, afterMs: body.retries?.after ?? 6 * 3_600_000 },
     smartUtilityFallback: body.smartUtilityFallback,
     guard: body.guard,

@@ -76,7 +76,8 @@ export function campaignsRouter(deps: CampaignRouterDeps): Router {
 
   async function view(tenant: TenantRow, c: CampaignRow) {
     const { stats, cost, capacity } = await tallyOf({ ...c, tenant });
-    return campaignView(c, stats, costOf(cost, readTenantSettings(tenant.settings).rateCard), capacity);
+    const settings = readTenantSettings(tenant.settings);
+    return campaignView(c, stats, costOf(cost, settings.rateCard), capacity, settings.routing);
   }
 
   router.post('/', async (req, res) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { boundedInt, boundedNumber, durationSchema, isoDateTime, safeText } from '../../domain/safe-input';
 import { pageQueryShape } from '../pagination';
 import { languageSchema, templateNameSchema, waIdSchema } from './common';
+import { ROUTING_POLICIES } from '../../domain/resolver/types';
 import { preferSchema, sendParametersSchema, smartUtilityFallbackSchema } from './messages';
 
 /** The most recipients one JSON call may carry (docs/campaigns.md, "API"); CSV uploads stream any number. */
@@ -45,6 +46,8 @@ export const createCampaignBodySchema = z
       .strict()
       .optional(),
     prefer: preferSchema.optional(),
+    /** Overrides the tenant's `routing` for this campaign's sends (docs/capacity.md, "Routing policy"). */
+    routing: z.enum(ROUTING_POLICIES).optional(),
   })
   .strict();
 export type CreateCampaignBody = z.infer<typeof createCampaignBodySchema>;

@@ -1,3 +1,4 @@
+import type { RoutingPolicy } from '../../domain/resolver/types';
 import type { SendParameters } from '../../domain/send-parameters';
 import type { CampaignControl, CampaignStatus } from '../../../workflows/campaign-definitions';
 import type { Pool, PoolClient } from '../pool';
@@ -6,6 +7,8 @@ import type { Pool, PoolClient } from '../pool';
 export interface CampaignSpec {
   parameters?: SendParameters;
   prefer?: { wabaId?: string; phoneNumberId?: string };
+  /** Absent: the tenant's `routing` when the batch plans (campaigns created before the override existed too). */
+  routing?: RoutingPolicy;
   retries: { rounds: number; afterMs: number };
   smartUtilityFallback?: {
     enabled: boolean;
