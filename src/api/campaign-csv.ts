@@ -4,7 +4,7 @@ import { campaignRecipientSchema } from './schemas/campaigns';
 import { HttpError } from './errors';
 import type { NewRecipient } from '../db/repositories/campaign-recipients';
 import type { SendParameters } from '../domain/send-parameters';
-import { INSERT_CHUNK, type appendTally } from '../services/campaigns';
+import { INSERT_CHUNK, type appendTally } from '../services/campaign-append';
 
 const BODY_COLUMN = /^body\.([1-9]\d?)$/;
 /** A CSV line longer than this is refused (bounded memory per record). */
@@ -45,8 +45,10 @@ const csvError = (message: string, column: string) =>
 
 /**
  * Streams a CSV upload into the campaign in bounded memory: records are parsed as they arrive, validated one by
- * one (a bad row is reported with its line and field, never fatal) and inserted INSERT_CHUNK at a time; the
- * parser waits while a chunk is written. An empty body cell takes the campaign's parameter at that position.
+ * one (a bad row is reported with its line and field, never fatal) and inserted INSERT_CHUNK at a time, in file
+ * order, one chunk at a time: the next chunk is parsed while the previous one is written (the parse's CPU and the
+ * database's overlap), and the parser waits when that next chunk is full. An empty body cell takes the campaign's
+ * parameter at that position.
  */
 export async function ingestCsv(
   stream: Readable,
@@ -67,6 +69,13 @@ export async function ingestCsv(
   const defaultBody = Array.isArray(defaults?.body) ? defaults.body : [];
   let columns: Columns | undefined;
   let chunk: { line: number; recipient: NewRecipient }[] = [];
+  // The chunk being written; its failure is awaited (and thrown) before the next chunk, at the end, or on an error.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (rows: { line: number; recipient: NewRecipient }[]) => {
+    await writing;
+    writing = insert(rows);
+    writing.catch(() => undefined); // observed when awaited; never an unhandled rejection meanwhile
+  };
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (!columns) {
@@ -99,11 +108,17 @@ export async function ingestCsv(
       }
       chunk.push({ line, recipient: parsed.data });
       if (chunk.length >= INSERT_CHUNK) {
-        await insert(chunk);
+        await write(chunk);
         chunk = [];
       }
     }
+    if (columns && chunk.length) await write(chunk);
+    await writing;
+    // A chunk's duplicates are tallied when it is written, after later lines were parsed: report in file order.
+    tally.result.rejected.sort((a, b) => a.line - b.line);
   } catch (err) {
+    // Nothing is left writing once the upload answers.
+    await writing.catch(() => undefined);
     if (err instanceof HttpError) throw err;
     const e = err as { code?: string; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
@@ -112,5 +127,4 @@ export async function ingestCsv(
     throw err;
   }
   if (!columns) throw csvError('the file is empty: it needs a header row', 'to');
-  if (chunk.length) await insert(chunk);
 }

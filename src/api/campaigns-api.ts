@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Lifeline } from '../composition';
 import { createCampaignService } from '../services/campaigns';
 import { rejectUnsafeInput } from './input-guard';
+import { createCsvUploads } from './csv-upload';
 import { campaignsRouter } from './routes/campaigns';
 import { campaignRecipientSchema } from './schemas/campaigns';
 
@@ -25,7 +26,13 @@ export function createCampaignsApi(deps: { lifeline: Lifeline; temporal: Client;
   router.use(
     express.json({ limit: CAMPAIGN_JSON_LIMIT }),
     rejectUnsafeInput(),
-    campaignsRouter({ service, campaigns, recipients, planner: deps.lifeline.campaignCapacity }),
+    campaignsRouter({
+      service,
+      campaigns,
+      recipients,
+      planner: deps.lifeline.campaignCapacity,
+      uploads: createCsvUploads({ pool: deps.lifeline.pool }),
+    }),
   );
   return router;
 }

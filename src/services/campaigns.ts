@@ -20,6 +20,9 @@ import {
 } from '../../workflows/definitions';
 import type { SendParameters } from '../domain/send-parameters';
 import { ServiceError } from './errors';
+import { type AppendResult, appendRows, appendTally, INSERT_CHUNK } from './campaign-append';
+
+export { type AppendResult, type Rejected, appendTally, INSERT_CHUNK, MAX_REPORTED } from './campaign-append';
 
 /**
  * A `POST /v1/campaigns` body as the service reads it, after the API edge validated it (its zod schema's output
@@ -58,53 +61,9 @@ export interface CampaignServiceDeps {
   taskQueue: string;
 }
 
-export interface Rejected {
-  line: number;
-  field: string;
-  message: string;
-}
-
-export interface AppendResult {
-  added: number;
-  duplicates: number;
-  rejected: Rejected[];
-  /** Every rejected row; `rejected` lists the first MAX_REPORTED of them. */
-  rejectedTotal: number;
-}
-
-/** Rejections listed in one answer (the total is always counted): a bad million-row file must not blow memory. */
-export const MAX_REPORTED = 1000;
-/** Rows per insert statement. */
-export const INSERT_CHUNK = 5000;
-
 /** Campaigns that are (or are about to be) sending: what pause acts on, and whose progress changes by the second. */
 export const RUNNING: readonly CampaignStatus[] = ['scheduled', 'running', 'waiting_for_capacity', 'retrying'];
 const OPEN: readonly CampaignStatus[] = ['draft', 'paused', ...RUNNING];
-
-/** Accumulates one upload's outcome: added, duplicates, and the rejected rows (bounded list, full count). */
-export function appendTally() {
-  const result: AppendResult = { added: 0, duplicates: 0, rejected: [], rejectedTotal: 0 };
-  return {
-    result,
-    reject(r: Rejected) {
-      result.rejectedTotal += 1;
-      if (result.rejected.length < MAX_REPORTED) result.rejected.push(r);
-    },
-    /** One inserted chunk: the first row of each added wa_id counts as added, every other row as duplicate. */
-    inserted(rows: readonly { line: number; recipient: NewRecipient }[], added: ReadonlySet<string>) {
-      const claimed = new Set<string>();
-      for (const { line, recipient } of rows) {
-        if (added.has(recipient.to) && !claimed.has(recipient.to)) {
-          claimed.add(recipient.to);
-          result.added += 1;
-        } else {
-          result.duplicates += 1;
-          this.reject({ line, field: 'to', message: 'duplicate: already a recipient of this campaign' });
-        }
-      }
-    },
-  };
-}
 
 function specOf(body: CreateCampaignBody): CampaignSpec {
   return {
@@ -121,21 +80,12 @@ function specOf(body: CreateCampaignBody): CampaignSpec {
 
 /** The campaign lifecycle behind the API: create (idempotent), append, start, pause, resume, cancel. */
 export function createCampaignService(deps: CampaignServiceDeps) {
-  async function insertRecipients(
+  const insertRecipients = (
     db: Pool | PoolClient,
     c: CampaignRow,
     rows: readonly { line: number; recipient: NewRecipient }[],
     tally: ReturnType<typeof appendTally>,
-  ): Promise<void> {
-    const added = await deps.recipients.insert(
-      db,
-      { tenantId: c.tenantId, campaignId: c.id, templateKey: c.templateKey, language: c.language },
-      rows.map((r) => r.recipient),
-    );
-    const before = tally.result.duplicates;
-    tally.inserted(rows, added);
-    await deps.campaigns.addDuplicates(db, c.id, tally.result.duplicates - before);
-  }
+  ) => appendRows(deps, db, c, rows, tally);
 
   /** Validates JSON recipients one by one: a bad one is reported with its index, never fatal. */
   function validateJson(list: readonly unknown[], tally: ReturnType<typeof appendTally>) {
@@ -251,15 +201,6 @@ export function createCampaignService(deps: CampaignServiceDeps) {
         await insertRecipients(deps.pool, c, valid.slice(i, i + INSERT_CHUNK), tally);
       }
       return tally.result;
-    },
-
-    /** For streamed uploads: inserts one chunk of already validated rows. */
-    async appendChunk(
-      c: CampaignRow,
-      rows: { line: number; recipient: NewRecipient }[],
-      tally: ReturnType<typeof appendTally>,
-    ) {
-      await insertRecipients(deps.pool, c, rows, tally);
     },
 
     /** A campaign that may still take recipients (not completed or cancelled). */

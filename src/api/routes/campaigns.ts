@@ -6,10 +6,10 @@ import type { TenantRow } from '../../db/repositories/tenants';
 import { readTenantSettings } from '../../domain/tenant-settings';
 import type { CampaignCapacityPlanner } from '../../services/campaign-capacity';
 import { campaignView, costOf, remainingOf } from '../../services/campaign-report';
-import { appendTally, type CampaignService } from '../../services/campaigns';
+import type { CampaignService } from '../../services/campaigns';
 import { createCampaignTallies } from '../../services/campaign-tallies';
 import { tenantOf } from '../auth';
-import { ingestCsv } from '../campaign-csv';
+import type { CsvUploads } from '../csv-upload';
 import { HttpError } from '../errors';
 import {
   appendRecipientsBodySchema,
@@ -30,6 +30,8 @@ export interface CampaignRouterDeps {
   recipients: CampaignRecipientsRepo;
   /** The capacity plan behind `eta` (docs/capacity.md, "Campaigns"). */
   planner: CampaignCapacityPlanner;
+  /** Streamed CSV uploads, each on its own bounded thread. */
+  uploads: CsvUploads;
 }
 
 /** Campaigns that will still send: their view carries a capacity plan. */
@@ -114,9 +116,7 @@ export function campaignsRouter(deps: CampaignRouterDeps): Router {
     const tenant = tenantOf(res);
     if (req.is('text/csv')) {
       const c = await deps.service.openCampaign(tenant.id, id);
-      const tally = appendTally();
-      await ingestCsv(req, c.spec.parameters, tally, (rows) => deps.service.appendChunk(c, rows, tally));
-      res.json(tally.result);
+      res.json(await deps.uploads.ingest(req, c, c.spec.parameters));
       return;
     }
     if (!req.is('application/json')) {
