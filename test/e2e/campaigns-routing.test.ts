@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCampaign, campaignReaches, campaignStack, campaignView, digits, recipients } from '../helpers/campaigns';
-import { FESTIVE, registerWabas } from '../helpers/festive';
+import { registerWabas } from '../helpers/festive';
 import type { Stack } from '../helpers/stack';
 
 /** Sends Meta accepted for these recipients, counted by portfolio. */
