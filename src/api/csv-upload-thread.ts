@@ -28,21 +28,23 @@ port.on('message', (m: ToThread) => {
   else bytes.destroy(new Error(m.message));
 });
 
-async function run(): Promise<void> {
+async function run(): Promise<ToMain> {
   const tally = appendTally();
   try {
     await ingestCsv(bytes, job.defaults, tally, (rows) => appendRows(repos, pool, job.campaign, rows, tally));
-    post({ type: 'done', result: tally.result });
+    return { type: 'done', result: tally.result };
   } catch (err) {
-    post(
-      err instanceof HttpError
-        ? { type: 'failed', http: { status: err.status, code: err.code, message: err.message, details: err.details } }
-        : { type: 'failed', message: (err as Error).message ?? String(err) },
-    );
-  } finally {
-    await pool.end().catch(() => undefined);
-    port.close();
+    return err instanceof HttpError
+      ? { type: 'failed', http: { status: err.status, code: err.code, message: err.message, details: err.details } }
+      : { type: 'failed', message: (err as Error).message ?? String(err) };
   }
 }
+
+// The connection is closed before the answer: the API terminates the thread once it has it.
+void run().then(async (answer) => {
+  await pool.end().catch(() => undefined);
+  post(answer);
+  port.close();
+});
 
 void run();

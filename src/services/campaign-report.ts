@@ -93,9 +93,9 @@ export function campaignView(
   c: CampaignRow,
   stats: readonly StatsRow[],
   cost: ReturnType<typeof costOf>,
-  capacity?: CampaignCapacity,
+  capacity: CampaignCapacity | undefined,
   /** The tenant's `routing`, which a campaign without its own override uses. */
-  tenantRouting: RoutingPolicy = 'primary-first',
+  tenantRouting: RoutingPolicy,
 ) {
   const counts = countsOf(stats, c.duplicates);
   const rate = rateOf(c);
