@@ -3,7 +3,9 @@
  * (WABAs × numbers per WABA × templates per WABA), side by side in one run, per mode:
  *
  * - `index`: a prebuilt registry index and usage index (`indexUsage`);
- * - `batch`: the same, counting each choice (`countSend`) as a campaign batch plans its chunks of 50;
+ * - `batch`: the same, counting each choice (`countSend`) in batches of 200 (`measureBatch`); `campaign`: the same
+ *   with one template per batch, as a campaign plans; under `spread`, `index -s` and `campaign -s` are the same
+ *   decisions without shared member evaluations (member-evals.ts), side by side;
  * - `raw usage`: the prebuilt registry index, usage read by number id on every decision (a single message's
  *   resolution, and every decision before the usage index);
  * - `snapshot`: indexing the registry on every call too (`primary-first` only: it measures the registry index).
@@ -76,19 +78,29 @@ function measure(
  * As a campaign batch plans (activities/campaign-batch.ts): batches of 200 decisions (the default
  * `campaigns.batchSize`), each on a fresh copy of the records and its usage index (built outside the timed region:
  * the `indexUsage` row), each decision followed by `countSend` for its choice — so the batch's first decisions
- * build the WABAs' tables, and a counted send rebuilds its WABA's on the next use.
+ * build the WABAs' tables, and a counted send rebuilds its WABA's on the next use. The requests' templates vary
+ * (`batch`: ~10 decisions per template per batch), or, as a campaign plans, every decision of a batch is for one
+ * template (`campaign`: the batch's first request's), so under `spread` its members' evaluations are shared
+ * (member-evals.ts) after the first few.
  */
-function measureBatch(index: RegistryIndex, inputs: readonly { req: ResolveRequest; usage: UsageSnapshot }[]): Figures {
+function measureBatch(
+  index: RegistryIndex,
+  inputs: readonly { req: ResolveRequest; usage: UsageSnapshot }[],
+  oneTemplate: boolean,
+  shareEvals = true,
+): Figures {
   const BATCH = 200;
   let indexed: UsageIndex | undefined;
+  let templateKey = '';
   const prepare = (i: number) => {
     if (i % BATCH !== 0) return;
+    templateKey = inputs[i % inputs.length]!.req.templateKey;
     const { portfolios, phones } = inputs[0]!.usage;
-    indexed = indexUsage(index, { portfolios: { ...portfolios }, phones: { ...phones } });
+    indexed = indexUsage(index, { portfolios: { ...portfolios }, phones: { ...phones } }, { shareEvals });
   };
   const run = (i: number) => {
     const { req, usage } = inputs[i % inputs.length]!;
-    const r = resolve(req, index, { ...usage, indexed }, NOW);
+    const r = resolve(oneTemplate ? { ...req, templateKey } : req, index, { ...usage, indexed }, NOW);
     if (r.outcome === 'none') return false;
     const c = r.combination;
     countSend(indexed!, { ...c, newRecipient: c.capacity === 'new_recipient' });
@@ -130,12 +142,12 @@ async function main(): Promise<void> {
     `node ${process.version}; µs per decision (timer included); ratio = mode p50 / index p50 (noise rows: p99 / p50)\n`,
   );
   console.log(
-    `${'registry'.padEnd(12)}${'scenario'.padEnd(15)}${'routing'.padEnd(15)}${'mode'.padEnd(11)}${'decisions/s'.padStart(12)}${'p50 µs'.padStart(10)}${'p99 µs'.padStart(10)}${'ratio'.padStart(8)}`,
+    `${'registry'.padEnd(12)}${'scenario'.padEnd(15)}${'routing'.padEnd(15)}${'mode'.padEnd(13)}${'decisions/s'.padStart(12)}${'p50 µs'.padStart(10)}${'p99 µs'.padStart(10)}${'ratio'.padStart(8)}`,
   );
   // The machine's noise floor; its ratio column is p99 / p50 (what the machine alone adds to a tail).
   for (const us of [20, 60]) {
     const f = noiseFloor(us);
-    const label = `${'machine'.padEnd(12)}${`constant work ~${us} µs`.padEnd(30)}${'noise'.padEnd(11)}`;
+    const label = `${'machine'.padEnd(12)}${`constant work ~${us} µs`.padEnd(30)}${'noise'.padEnd(13)}`;
     console.log(
       `${label}${fmt(f.perSecond, 0).padStart(12)}${fmt(f.p50)}${fmt(f.p99)}${`${(f.p99 / f.p50).toFixed(1)}×`.padStart(8)}`,
     );
@@ -155,7 +167,7 @@ async function main(): Promise<void> {
       ['indexSnapshot', builds],
       ['indexUsage', usageBuilds],
     ] as const) {
-      console.log(`${name}${what.padEnd(41)}${fmt(f.perSecond, 0).padStart(12)}${fmt(f.p50)}${fmt(f.p99)}`);
+      console.log(`${name}${what.padEnd(43)}${fmt(f.perSecond, 0).padStart(12)}${fmt(f.p50)}${fmt(f.p99)}`);
     }
     for (const scenario of SCENARIOS) {
       const s = scenarioSnapshot(base, scenario);
@@ -165,22 +177,30 @@ async function main(): Promise<void> {
         // One usage index for all the requests, as a batch builds it once for its records (usage-index.ts).
         const indexed = indexUsage(index, inputs[0]!.usage as UsageRecords);
         const withIndex = inputs.map(({ req, usage }) => ({ req, usage: { ...usage, indexed } }));
+        const unshared = indexUsage(index, inputs[0]!.usage as UsageRecords, { shareEvals: false });
+        const withUnshared = inputs.map(({ req, usage }) => ({ req, usage: { ...usage, indexed: unshared } }));
         const run = (reg: typeof index | RegistrySnapshot, list: typeof inputs) => (i: number) => {
           const { req, usage } = list[i % list.length]!;
           return resolve(req, reg, usage, NOW).outcome === 'resolved';
         };
         const rows: [string, Figures][] = [
           ['index', measure(run(index, withIndex), 5_000, 50_000, 3_000)],
-          ['batch', measureBatch(index, inputs)],
+          ['batch', measureBatch(index, inputs, false)],
+          ['campaign', measureBatch(index, inputs, true)],
           ['raw usage', measure(run(index, inputs), 500, 50_000, 3_000)],
         ];
         if (routing === 'primary-first') rows.push(['snapshot', measure(run(s, inputs), 50, 2_000, 3_000)]);
+        else {
+          // Side by side: the same decisions without shared member evaluations (member-evals.ts).
+          rows.push(['index -s', measure(run(index, withUnshared), 5_000, 50_000, 3_000)]);
+          rows.push(['campaign -s', measureBatch(index, inputs, true, false)]);
+        }
         const label = name + scenario.padEnd(15) + routing.padEnd(15);
         for (const [mode, f] of rows) {
           const r = f.p50 / rows[0]![1].p50;
           const ratio = mode === 'index' ? '' : `${r.toFixed(r < 10 ? 1 : 0)}×`;
           console.log(
-            `${label}${mode.padEnd(11)}${fmt(f.perSecond, 0).padStart(12)}${fmt(f.p50)}${fmt(f.p99)}${ratio.padStart(8)}`,
+            `${label}${mode.padEnd(13)}${fmt(f.perSecond, 0).padStart(12)}${fmt(f.p50)}${fmt(f.p99)}${ratio.padStart(8)}`,
           );
         }
       }

@@ -60,6 +60,16 @@ function assertSameWithIndex(s: RegistrySnapshot, req: ResolveRequest, usage: Us
   assert.deepEqual(resolve(req, index, { ...usage, indexed }, now), resolve(req, index, usage, now));
 }
 
+/** What varies from one recipient of a batch to the next (the template stays). */
+const pickVaried = (r: ResolveRequest): Partial<ResolveRequest> => ({
+  requestId: r.requestId,
+  stickyPhoneNumberId: r.stickyPhoneNumberId,
+  exclude: r.exclude,
+  category: r.category,
+  prefer: r.prefer,
+  maxAlternatives: r.maxAlternatives,
+});
+
 describe('resolve with a usage index', () => {
   it('when resolved with or without the usage index, then the results are identical', () => {
     fc.assert(
@@ -123,6 +133,43 @@ describe('resolve with a usage index', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('when many spread decisions of varied requests share one usage index, then each equals one read from the records', () => {
+    // Past SHARE_AFTER decisions of a group, members no request touches come from shared evaluations
+    // (member-evals.ts): requests differ in sticky number, exclusions, category, prefer, alternatives, counted
+    // portfolios and open windows; sends are counted and the instant moves across timed reasons in between.
+    let shared = 0;
+    const arb = registryOfSize({ wabas: [6, 14], phonesPerWaba: [2, 8] }).chain((s) =>
+      fc.tuple(fc.constant(s), fc.array(requestAndUsageFor(s), { minLength: 60, maxLength: 60 })),
+    );
+    fc.assert(
+      fc.property(arb, ([s, decisions]) => {
+        const index = indexSnapshot(s);
+        const own = records(decisions[0]!.usage);
+        const indexed = indexUsage(index, own);
+        for (const [i, { req, usage }] of decisions.entries()) {
+          // One template for all, as a campaign batch plans; the rest of each request varies.
+          const request: ResolveRequest = { ...req, ...decisions[0]!.req, ...pickVaried(req), routing: 'spread' };
+          const raw = { ...own, recipientCountedIn: usage.recipientCountedIn, openWindows: usage.openWindows };
+          const now = at([0, 1, 3][Math.floor(i / 20)]! * HOUR);
+          const r = resolve(request, index, { ...raw, indexed }, now);
+          assert.deepEqual(r, resolve(request, index, raw, now), `decision ${i}`);
+          if (indexed.shares.size > 0) shared++;
+          if (r.outcome === 'resolved' && i % 2 === 0) {
+            const c = r.combination;
+            countSend(indexed, {
+              phoneNumberId: c.phoneNumberId,
+              portfolioId: c.portfolioId,
+              newRecipient: i % 4 === 0,
+            });
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // The generator must reach the shared path.
+    assert.ok(shared > 60 * 20, `only ${shared} decisions ran with shared evaluations`);
   });
 
   it('when sends are counted, then the records show them and a number at its limit is rejected', () => {

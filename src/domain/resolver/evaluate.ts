@@ -48,6 +48,11 @@ export function sentOf(scan: Pick<Scan, 'indexed' | 'phoneUsage'>, p: PhoneEntry
   return sent > 0 ? sent : 0; // also maps NaN to 0
 }
 
+/** The share of a portfolio's messaging limit left after `used` recipients (1 when unlimited). */
+export function portfolioFraction(limit: number, used: number): number {
+  return limit === Number.POSITIVE_INFINITY ? 1 : Math.min(1, Math.max(0, (limit - used) / limit));
+}
+
 export function evalMember(ctx: Ctx, member: MemberEntry): MemberState {
   const t = member.template;
   const w = t.waba;
@@ -71,7 +76,7 @@ export function evalMember(ctx: Ctx, member: MemberEntry): MemberState {
       : (ctx.usage.portfolios?.[pid]?.uniqueRecipients24h ?? 0);
   const used = reported > 0 ? reported : 0; // also maps NaN to 0
   const remaining = w.limit - used;
-  const fraction = w.limit === Number.POSITIVE_INFINITY ? 1 : Math.min(1, Math.max(0, remaining / w.limit));
+  const fraction = portfolioFraction(w.limit, used);
   return { member, wabaHealth, templateHealth, mask, degraded, counted, limitHit: remaining <= 0, used, fraction };
 }
 
@@ -125,11 +130,67 @@ export function evalTable(ctx: Ctx, ms: MemberState, table: NumberTable, rank: n
 }
 
 /** Bounded insertion by prefix only, after the equal ones (K ≤ 21: a linear scan). */
-function insertByPrefix(bar: Candidate[], k: number, c: Candidate): void {
+export function insertByPrefix(bar: Candidate[], k: number, c: Candidate): void {
   if (bar.length === k) bar.pop();
   let i = bar.length;
   while (i > 0 && comparePrefix(c.degraded, c.tier, c.quality, c.pressure, c.order, c.priority, bar[i - 1]!) < 0) i--;
   bar.splice(i, 0, c);
+}
+
+/**
+ * A pooled `spread` candidate into the pool, as `admit` pools one: false (not pooled) when its prefix is worse than
+ * the K-th pooled, so a number that is no better on the keys a number sets cannot enter either.
+ */
+export function pool(ctx: Ctx, c: Candidate): boolean {
+  const bar = ctx.poolBar;
+  const cmp =
+    bar.length < ctx.k ? -1 : comparePrefix(c.degraded, c.tier, c.quality, 0, c.order, c.priority, bar[ctx.k - 1]!);
+  if (cmp > 0) return false;
+  ctx.pool!.push(c);
+  if (cmp < 0) insertByPrefix(bar, ctx.k, c);
+  return true;
+}
+
+/** Under `spread`: the sticky number first, then every WABA's preferred template alike, then its other templates. */
+const spreadTier = (rank: number, m: MemberEntry): number => (rank === 0 ? 0 : m.wabaOrder === 0 ? 1 : 3);
+
+/** Under `spread`: operator priority relative to the WABA's best, so every WABA's best-priority numbers rank alike. */
+const spreadPriority = (p: PhoneEntry): number => p.phone.priority - p.waba.bestPriority;
+
+/** An eligible candidate as `spread` ranks it: every WABA's preferred template on its best-priority numbers alike. */
+export function spreadCandidate(
+  ms: MemberState,
+  p: PhoneEntry,
+  rank: number,
+  phoneHealth: Health,
+  degraded: number,
+  throughputLeft: number,
+  open: boolean,
+): Candidate {
+  const capacity: CapacityCost = ms.counted ? 'already_counted' : open ? 'open_window' : 'new_recipient';
+  return {
+    rank,
+    tier: spreadTier(rank, ms.member),
+    degraded,
+    quality: ms.member.template.quality + p.quality,
+    pressure: 0,
+    order: ms.member.wabaOrder,
+    priority: spreadPriority(p),
+    spread: Number.NaN,
+    seq: seqOf(rank, ms.member, p),
+    ms,
+    phone: p,
+    phoneHealth,
+    capacity,
+    portfolioFraction: capacity === 'new_recipient' ? ms.fraction : 1,
+    throughputFraction: throughputLeft / p.throughputLimit,
+    throughputLeft,
+    portfolio: p.waba.portfolioOrdinal,
+    limit: p.waba.limit,
+    position: ms.member.order,
+    phoneHash: p.hash,
+    templateHash: ms.member.template.hash,
+  };
 }
 
 /**
@@ -147,42 +208,25 @@ function admit(
   open: boolean,
 ): boolean {
   const phone = p.phone;
+  if (ctx.pool !== null) {
+    // Not allocated when it cannot be pooled (the last number a table walk meets, per WABA and decision).
+    const bar = ctx.poolBar;
+    if (bar.length === ctx.k) {
+      const quality = ms.member.template.quality + p.quality;
+      const m = ms.member;
+      const worst = bar[ctx.k - 1]!;
+      if (comparePrefix(degraded, spreadTier(rank, m), quality, 0, m.wabaOrder, spreadPriority(p), worst) > 0) {
+        return false;
+      }
+    }
+    return pool(ctx, spreadCandidate(ms, p, rank, phoneHealth, degraded, throughputLeft, open));
+  }
   const capacity: CapacityCost = ms.counted ? 'already_counted' : open ? 'open_window' : 'new_recipient';
   const portfolioFraction = capacity === 'new_recipient' ? ms.fraction : 1;
   const throughputFraction = throughputLeft / p.throughputLimit;
   const t = ms.member.template;
   const quality = t.quality + p.quality;
   const seq = seqOf(rank, ms.member, p);
-  if (ctx.pool !== null) {
-    // Under spread every WABA's preferred template on its best-priority numbers ranks alike (spread.ts).
-    const tier = rank === 0 ? 0 : ms.member.wabaOrder === 0 ? 1 : 3;
-    const order = ms.member.wabaOrder;
-    const priority = phone.priority - p.waba.bestPriority;
-    const bar = ctx.poolBar;
-    const c = bar.length < ctx.k ? -1 : comparePrefix(degraded, tier, quality, 0, order, priority, bar[ctx.k - 1]!);
-    if (c > 0) return false;
-    const candidate: Candidate = {
-      rank,
-      tier,
-      degraded,
-      quality,
-      pressure: 0,
-      order,
-      priority,
-      spread: Number.NaN,
-      seq,
-      ms,
-      phone: p,
-      phoneHealth,
-      capacity,
-      portfolioFraction,
-      throughputFraction,
-      throughputLeft,
-    };
-    ctx.pool.push(candidate);
-    if (c < 0) insertByPrefix(bar, ctx.k, candidate);
-    return true;
-  }
   const pressure = portfolioFraction < LOW_HEADROOM_FRACTION ? 1 : 0;
   // Weighted rendezvous hashing: each equally ranked candidate wins with probability ∝ its remaining headroom.
   // Computed only when the keys before it tie with the K-th best (it is the costliest key).
@@ -218,6 +262,11 @@ function admit(
     portfolioFraction,
     throughputFraction,
     throughputLeft,
+    portfolio: p.waba.portfolioOrdinal,
+    limit: p.waba.limit,
+    position: ms.member.order,
+    phoneHash: p.hash,
+    templateHash: t.hash,
   });
   return true;
 }

@@ -38,6 +38,15 @@ export interface Candidate {
   readonly throughputFraction: number;
   /** Messages this number may still send this second. */
   readonly throughputLeft: number;
+  // Read for every pooled candidate of a `spread` decision: kept on the candidate, not behind four references.
+  /** `WabaEntry.portfolioOrdinal` and `WabaEntry.limit` (the portfolio's messaging limit). */
+  readonly portfolio: number;
+  readonly limit: number;
+  /** `MemberEntry.order`: the member's position in its group. */
+  readonly position: number;
+  /** `PhoneEntry.hash` and `TemplateEntry.hash`, the rendezvous hash's inputs. */
+  readonly phoneHash: number;
+  readonly templateHash: number;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RegistryIndex {
   readonly sameName: ReadonlyMap<string, GroupEntry>;
   /** `WabaEntry.portfolioOrdinal` of every portfolio id a WABA names (usage-index.ts keeps arrays by it). */
   readonly portfolioOrdinals: ReadonlyMap<string, number>;
+  /** How many `MemberEntry`s the index holds, over `groups` and `sameName` (their `ordinal`s are below it). */
+  readonly memberCount: number;
 }
 
 export interface WabaEntry {
@@ -66,6 +68,8 @@ export interface MemberEntry {
   readonly order: number;
   /** Position among the group's members in the same WABA (0: the WABA's preferred template). */
   readonly wabaOrder: number;
+  /** Position among every member of the index (usage-index.ts keeps per-member evaluations by it). */
+  readonly ordinal: number;
 }
 
 export interface GroupEntry {
@@ -152,6 +156,7 @@ export function indexSnapshot(snapshot: RegistrySnapshot): RegistryIndex {
   }
 
   const groups = new Map<string, GroupEntry>();
+  const ordinals = { next: 0 };
   for (const group of snapshot.groups) {
     const byLanguage = new Map<string, { found: TemplateEntry[]; unknown: number }>();
     for (const m of group.members) {
@@ -163,21 +168,40 @@ export function indexSnapshot(snapshot: RegistrySnapshot): RegistryIndex {
     }
     for (const [language, slot] of byLanguage) {
       const k = groupKey(group.key, language);
-      if (!groups.has(k)) groups.set(k, groupEntry('group', slot.found, slot.unknown));
+      if (!groups.has(k)) groups.set(k, groupEntry('group', slot.found, slot.unknown, ordinals));
     }
   }
   const sameName = new Map<string, GroupEntry>();
-  for (const [k, list] of sameNameLists) sameName.set(k, groupEntry('same_name', list, 0));
+  for (const [k, list] of sameNameLists) sameName.set(k, groupEntry('same_name', list, 0, ordinals));
 
-  return { kind: 'lifeline.registry-index', snapshot, wabas, phones, groups, sameName, portfolioOrdinals };
+  return {
+    kind: 'lifeline.registry-index',
+    snapshot,
+    wabas,
+    phones,
+    groups,
+    sameName,
+    portfolioOrdinals,
+    memberCount: ordinals.next,
+  };
 }
 
-function groupEntry(equivalence: GroupEntry['equivalence'], list: TemplateEntry[], unknown: number): GroupEntry {
+function groupEntry(
+  equivalence: GroupEntry['equivalence'],
+  list: TemplateEntry[],
+  unknown: number,
+  ordinals: { next: number },
+): GroupEntry {
   const byWaba = new Map<string, MemberEntry[]>();
   const members: MemberEntry[] = [];
   let candidates = 0;
   for (const [order, template] of list.entries()) {
-    const m = { template, order, wabaOrder: byWaba.get(template.waba.waba.id)?.length ?? 0 };
+    const m = {
+      template,
+      order,
+      wabaOrder: byWaba.get(template.waba.waba.id)?.length ?? 0,
+      ordinal: ordinals.next++,
+    };
     members.push(m);
     push(byWaba, template.waba.waba.id, m);
     candidates += template.waba.phones.length;

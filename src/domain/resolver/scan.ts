@@ -1,6 +1,13 @@
 import { LOW_HEADROOM_FRACTION as LOW_HEADROOM } from '../tiers';
-import { evalMember as evalMemberImport, evalPhone as evalPhoneImport, evalTable as evalTableImport } from './evaluate';
+import {
+  evalMember as evalMemberImport,
+  evalPhone as evalPhoneImport,
+  evalTable as evalTableImport,
+  spreadCandidate,
+} from './evaluate';
 import { fnv1a } from './hash';
+import { addGroupShare, sharesEvals } from './group-share';
+import { prefixOrder } from './member-evals';
 import { type Candidate, type MemberState, comparePrefix as comparePrefixImport } from './rank';
 import type { GroupEntry, MemberEntry, PhoneEntry, RegistryIndex, WabaEntry } from './registry-index';
 import { type Rejections, emptyRejections, reject as rejectImport } from './rejections';
@@ -76,6 +83,10 @@ export interface Ctx extends Scan {
    * prefix is worse than the K-th ranks after K pooled candidates whatever the weights, so it is not pooled.
    */
   readonly poolBar: Candidate[];
+  /** Whether members the request does not touch come from the usage index's shared evaluations (member-evals.ts). */
+  readonly shared: boolean;
+  /** The best eligible candidate those evaluations left out of the pool (null: none left out). */
+  leftOut: Candidate | null;
 }
 
 /** `poolBar` under `primary-first`, never written (admission reads it only when pooling). */
@@ -102,7 +113,10 @@ export function scan(
   usage: UsageSnapshot,
   nowMs: number,
   k: number,
+  share = true,
 ): Scan {
+  const indexed = usage.indexed?.registry === index ? usage.indexed : null;
+  const spread = request.routing === 'spread';
   const primary = primaryOf(index, group, request);
   const sticky = request.stickyPhoneNumberId ? index.phones.get(request.stickyPhoneNumberId) : undefined;
   const ctx: Ctx = {
@@ -125,16 +139,45 @@ export function scan(
     counted: nonEmpty(usage.recipientCountedIn),
     open: nonEmpty(usage.openWindows),
     index,
-    indexed: usage.indexed?.registry === index ? usage.indexed : null,
+    indexed,
     phoneUsage: usage.phones ?? {},
     touched: null,
     shape: referenceShape(primary, group, request.category ?? null),
-    pool: request.routing === 'spread' ? [] : null,
-    poolBar: request.routing === 'spread' ? [] : NO_BAR,
+    pool: spread ? [] : null,
+    poolBar: spread ? [] : NO_BAR,
+    shared: share && spread && indexed !== null && sharesEvals(indexed, group),
+    leftOut: null,
   };
   walk(ctx, group);
-  if (ctx.pool !== null) rankBySpread(ctx.pool, ctx.poolBar[0], ctx.best, k, ctx.seed, index.portfolioOrdinals.size);
+  if (ctx.pool === null) return ctx;
+  rankBySpread(ctx.pool, ctx.poolBar[0], ctx.best, k, ctx.seed, index.portfolioOrdinals.size, indexed);
+  if (!ctx.shared) return ctx;
+  // Shared evaluations pool each member's best class only: the K best must all rank before what they left out.
+  const left = ctx.leftOut;
+  if (left !== null && (ctx.best.length < k || prefixOrder(ctx.best[k - 1]!, left) >= 0)) {
+    return scan(index, group, request, usage, nowMs, k, false);
+  }
+  refreshUsage(ctx, indexed!);
   return ctx;
+}
+
+/**
+ * The K best as evaluated now: a shared evaluation may hold an earlier usage of its portfolio, or of its number's
+ * throughput (group-share.ts).
+ */
+function refreshUsage(ctx: Ctx, indexed: UsageIndex): void {
+  const best = ctx.best;
+  for (let i = 0; i < best.length; i++) {
+    const c = best[i]!;
+    const p = c.phone;
+    const throughputLeft = p.throughputLimit - indexed.sent[p.ordinal]!;
+    const used = indexed.used[p.waba.portfolioOrdinal];
+    if (c.ms.used === used && c.throughputLeft === throughputLeft) continue;
+    const ms = c.ms.used === used ? c.ms : evalMember(ctx, c.ms.member);
+    const fresh = spreadCandidate(ms, p, c.rank, c.phoneHealth, c.degraded, throughputLeft, false);
+    fresh.spread = c.spread;
+    best[i] = fresh;
+  }
 }
 
 /** Evaluates candidates rank by rank, best first; under `primary-first` it stops once the K best are settled. */
@@ -159,6 +202,12 @@ function walk(ctx: Ctx, group: GroupEntry): void {
     if (settled(ctx)) return;
   }
   // 4: every other WABA of the group.
+  if (ctx.shared) {
+    addGroupShare(ctx, ctx.indexed!, group, pw, (m) =>
+      evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, sticky, 4),
+    );
+    return;
+  }
   for (const m of group.members) {
     if (m.template.waba !== pw) evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, sticky, 4);
   }

@@ -1,5 +1,7 @@
 import { unitHash } from './hash';
+import { portfolioFraction } from './evaluate';
 import { type Candidate, compareCandidates, comparePrefix, insert } from './rank';
+import type { UsageIndex } from './usage-index';
 
 /**
  * The `spread` routing policy (docs/capacity.md). Every WABA's preferred template on its best-priority numbers
@@ -19,11 +21,13 @@ import { type Candidate, compareCandidates, comparePrefix, insert } from './rank
 
 const SECONDS_PER_DAY = 86_400;
 
-const portfolioOf = (c: Candidate): number => c.ms.member.template.waba.portfolioOrdinal;
+const portfolioOf = (c: Candidate): number => c.portfolio;
 
 /**
  * Ranks the eligible `pool` into the K `best` (spread order). `top` is a pooled candidate of the best class (the scan
- * tracks it), `portfolios` the registry index's portfolio count.
+ * tracks it), `portfolios` the registry index's portfolio count. `indexed` (the decision's usage index, if any) gives
+ * each number's throughput and each portfolio's usage as they are now: a candidate from a shared evaluation
+ * (group-share.ts) may carry those its member was evaluated with.
  */
 export function rankBySpread(
   pool: readonly Candidate[],
@@ -32,6 +36,7 @@ export function rankBySpread(
   k: number,
   seed: number,
   portfolios: number,
+  indexed: UsageIndex | null,
 ): void {
   if (top === undefined) return;
   const topClass: Candidate[] = [];
@@ -41,26 +46,46 @@ export function rankBySpread(
     if (comparePrefix(c.degraded, c.tier, c.quality, c.pressure, c.order, c.priority, top) !== 0) rest.push(c);
     else {
       topClass.push(c);
-      throughput[portfolioOf(c)]! += c.throughputLeft;
+      throughput[portfolioOf(c)]! += throughputOf(c, indexed);
     }
   }
-  for (const c of topClass) rank(c, shareWeight(c, throughput[portfolioOf(c)]!), best, k, seed);
+  for (const c of topClass) {
+    const weight = shareWeight(c, throughput[portfolioOf(c)]!, usedOf(c, indexed), throughputOf(c, indexed));
+    rank(c, weight, best, k, seed);
+  }
   // The rest rank after the whole best class: only needed when it has fewer than K candidates.
-  if (best.length < k) for (const c of rest) rank(c, c.portfolioFraction * c.throughputFraction, best, k, seed);
+  if (best.length < k) {
+    for (const c of rest) {
+      const throughputFraction = throughputOf(c, indexed) / c.phone.throughputLimit;
+      rank(c, fractionOf(c, indexed) * throughputFraction, best, k, seed);
+    }
+  }
+}
+
+const usedOf = (c: Candidate, indexed: UsageIndex | null): number =>
+  indexed === null ? c.ms.used : indexed.used[portfolioOf(c)]!;
+
+const throughputOf = (c: Candidate, indexed: UsageIndex | null): number =>
+  indexed === null ? c.throughputLeft : c.phone.throughputLimit - indexed.sent[c.phone.ordinal]!;
+
+function fractionOf(c: Candidate, indexed: UsageIndex | null): number {
+  if (c.capacity !== 'new_recipient' || indexed === null) return c.portfolioFraction;
+  return portfolioFraction(c.limit, indexed.used[portfolioOf(c)]!);
 }
 
 function rank(c: Candidate, weight: number, best: Candidate[], k: number, seed: number): void {
-  c.spread = -Math.log(unitHash(seed, c.phone.hash, c.ms.member.template.hash)) / weight;
+  c.spread = -Math.log(unitHash(seed, c.phoneHash, c.templateHash)) / weight;
   if (best.length < k || compareCandidates(c, best[k - 1]!) < 0) insert(best, k, c);
 }
 
 /** The weight of a best-class candidate: see the module comment. */
 function shareWeight(
-  c: Pick<Candidate, 'capacity' | 'throughputLeft' | 'ms'>,
+  c: Pick<Candidate, 'capacity' | 'limit'>,
   portfolioThroughputLeft: number,
+  used: number,
+  throughputLeft: number,
 ): number {
   const daily = SECONDS_PER_DAY * portfolioThroughputLeft;
-  const recipients =
-    c.capacity === 'new_recipient' ? Math.min(daily, c.ms.member.template.waba.limit - c.ms.used) : daily;
-  return (recipients * c.throughputLeft) / portfolioThroughputLeft;
+  const recipients = c.capacity === 'new_recipient' ? Math.min(daily, c.limit - used) : daily;
+  return (recipients * throughputLeft) / portfolioThroughputLeft;
 }

@@ -1,6 +1,9 @@
 import { healthAt } from '../health';
 import type { Health } from '../registry';
-import type { PhoneEntry, RegistryIndex, WabaEntry } from './registry-index';
+import type { HealthProfile } from '../health';
+import type { GroupShare } from './group-share';
+import type { MemberEval } from './member-evals';
+import type { GroupEntry, PhoneEntry, RegistryIndex, WabaEntry } from './registry-index';
 import { numberMask } from './rejections';
 
 /**
@@ -25,6 +28,21 @@ export interface UsageIndex {
   readonly used: Float64Array;
   /** By `WabaEntry.ordinal`, built on first use; `countSend` updates a number in it or drops it. */
   readonly tables: (NumberTable | undefined)[];
+  /** By `MemberEntry.ordinal`: a member's evaluation as `spread` decisions share it (member-evals.ts). */
+  readonly evals: (MemberEval | undefined)[];
+  /** `spread` decisions made so far per template group (member-evals.ts `SHARE_AFTER`). */
+  readonly decisions: Map<GroupEntry, number>;
+  /** Whether `spread` decisions share member evaluations (the default; the benchmark compares both). */
+  readonly shareEvals: boolean;
+  /** Per template group: its members' evaluations combined (group-share.ts). */
+  readonly shares: Map<GroupEntry, GroupShare>;
+  /**
+   * Bumped by every counted send that changes what a number or portfolio is rejected for: a number out of
+   * throughput (its table dropped), a portfolio reaching its limit (or counted past it: its rejections quote it).
+   */
+  changes: number;
+  /** Messaging limit by `WabaEntry.portfolioOrdinal`. */
+  readonly limits: Float64Array;
 }
 
 export interface UsageRecords {
@@ -60,12 +78,31 @@ export interface NumberTable {
 }
 
 /** Indexes `records` against `registry` (O(numbers + portfolios)): see `UsageIndex`. */
-export function indexUsage(registry: RegistryIndex, records: UsageRecords): UsageIndex {
+export function indexUsage(
+  registry: RegistryIndex,
+  records: UsageRecords,
+  options: { shareEvals?: boolean } = {},
+): UsageIndex {
   const sent = new Float64Array(registry.phones.size);
   for (const p of registry.phones.values()) sent[p.ordinal] = orZero(records.phones?.[p.phone.id]?.sentLastSecond);
   const used = new Float64Array(registry.portfolioOrdinals.size);
   for (const [id, i] of registry.portfolioOrdinals) used[i] = orZero(records.portfolios?.[id]?.uniqueRecipients24h);
-  return { kind: 'lifeline.usage-index', registry, records, sent, used, tables: new Array(registry.wabas.size) };
+  const limits = new Float64Array(registry.portfolioOrdinals.size);
+  for (const w of registry.wabas.values()) limits[w.portfolioOrdinal] = w.limit;
+  return {
+    kind: 'lifeline.usage-index',
+    registry,
+    records,
+    sent,
+    used,
+    tables: new Array(registry.wabas.size),
+    evals: new Array(registry.memberCount),
+    decisions: new Map(),
+    shareEvals: options.shareEvals ?? true,
+    shares: new Map(),
+    changes: 0,
+    limits,
+  };
 }
 
 /** Counts one planned send: a message of the number this second, and a recipient new to the portfolio's window. */
@@ -85,7 +122,11 @@ export function countSend(
   const uniqueRecipients24h = (portfolios[send.portfolioId]?.uniqueRecipients24h ?? 0) + 1;
   portfolios[send.portfolioId] = { uniqueRecipients24h };
   const i = index.registry.portfolioOrdinals.get(send.portfolioId);
-  if (i !== undefined) index.used[i] = orZero(uniqueRecipients24h);
+  if (i === undefined) return;
+  const before = index.used[i]!;
+  index.used[i] = orZero(uniqueRecipients24h);
+  const limit = index.limits[i]!;
+  if (before >= limit || index.used[i]! >= limit) index.changes++;
 }
 
 /** The WABA's table at `nowMs`, from the cache while it holds. */
@@ -108,6 +149,7 @@ function countInTable(index: UsageIndex, p: PhoneEntry): void {
   const state = { ...old, throughputLeft: p.throughputLimit - index.sent[p.ordinal]! };
   if (numberMask(p, old.health, state.throughputLeft) !== old.mask) {
     index.tables[p.waba.ordinal] = undefined;
+    index.changes++;
     return;
   }
   table.all[p.position] = state;
@@ -115,26 +157,43 @@ function countInTable(index: UsageIndex, p: PhoneEntry): void {
   list[list.indexOf(old)] = state;
 }
 
-type MutableTable = NumberTable & { all: NumberState[]; eligible: NumberState[]; rejected: NumberState[] };
+type MutableTable = NumberTable & {
+  all: NumberState[];
+  eligible: NumberState[];
+  rejected: NumberState[];
+};
 
-/** Also maps NaN (and a missing entry) to 0, as the per-number scan does. */
-const orZero = (x: number | undefined): number => (x !== undefined && x > 0 ? x : 0);
-
-function buildTable(index: UsageIndex, w: WabaEntry, nowMs: number): NumberTable {
+/**
+ * The interval around `nowMs` in which `healthAt` of every profile gives what it gives at `nowMs`: it changes only
+ * where a timed reason starts or ends.
+ */
+export function healthValidity(profiles: readonly HealthProfile[], nowMs: number): { fromMs: number; untilMs: number } {
   let fromMs = Number.NEGATIVE_INFINITY;
   let untilMs = Number.POSITIVE_INFINITY;
-  const all: NumberState[] = [];
-  const rejected: NumberState[] = [];
-  const eligible: NumberState[] = [];
-  const byMask = new Map<number, number>();
-  for (const p of w.phones) {
-    // healthAt changes only where a timed reason starts or ends.
-    for (const t of p.profile.timed) {
+  for (const profile of profiles) {
+    for (const t of profile.timed) {
       for (const edge of [t.fromMs, t.untilMs]) {
         if (edge <= nowMs) fromMs = Math.max(fromMs, edge);
         else untilMs = Math.min(untilMs, edge);
       }
     }
+  }
+  return { fromMs, untilMs };
+}
+
+/** Also maps NaN (and a missing entry) to 0, as the per-number scan does. */
+const orZero = (x: number | undefined): number => (x !== undefined && x > 0 ? x : 0);
+
+function buildTable(index: UsageIndex, w: WabaEntry, nowMs: number): NumberTable {
+  const { fromMs, untilMs } = healthValidity(
+    w.phones.map((p) => p.profile),
+    nowMs,
+  );
+  const all: NumberState[] = [];
+  const rejected: NumberState[] = [];
+  const eligible: NumberState[] = [];
+  const byMask = new Map<number, number>();
+  for (const p of w.phones) {
     const health = healthAt(p.profile, nowMs);
     const throughputLeft = p.throughputLimit - index.sent[p.ordinal]!;
     const mask = numberMask(p, health, throughputLeft);

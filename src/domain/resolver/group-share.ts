@@ -1,0 +1,268 @@
+import { insertByPrefix } from './evaluate';
+import { type MemberEval, memberEval, prefixOrder } from './member-evals';
+import type { Candidate } from './rank';
+import type { GroupEntry, MemberEntry, WabaEntry } from './registry-index';
+import { MAX_LISTED_REJECTIONS, count as countImport } from './rejections';
+import type { Ctx } from './scan';
+import { REJECTION_CODES } from './types';
+import { type UsageIndex, numberTable } from './usage-index';
+
+/**
+ * A template group's member evaluations combined, for the `spread` decisions of one usage index (docs/capacity.md,
+ * "Resolver cost"). Under `spread` a decision evaluates every member of its group — the weights need the whole best
+ * class (spread.ts) — and at 100 WABAs that was a hundred member evaluations and ~150 pooled candidates per
+ * decision, nearly all of them the same from one decision to the next. Each member is evaluated once as a request
+ * that does not touch it sees it (member-evals.ts), and the group's evaluations are summed once: rejection counts,
+ * evaluated and eligible numbers, the members in the rejection listing, and the best class of all their candidates.
+ *
+ * A decision then takes the sums and corrects them for the members it touches (`touchedOf`: the primary WABA's,
+ * evaluated at their own ranks; the sticky, excluded and open-window numbers' WABAs; an excluded WABA or template;
+ * the portfolios the recipient is already counted in): it subtracts their shared evaluation and evaluates them
+ * itself, in scan order, so the listing is the one the full scan builds. Its cost is the touched members, the
+ * listing's first members and the best class, not the group.
+ *
+ * Valid while no counted send changes what a number or portfolio is rejected for (`UsageIndex.changes`), within the
+ * instants its members' health and tables hold, for one category and reference shape. Throughput left and a
+ * portfolio's usage below its limit change only weights and headroom, which the decision reads as they are now.
+ */
+export interface GroupShare {
+  readonly changes: number;
+  readonly category: string | null;
+  readonly shape: string | null;
+  readonly fromMs: number;
+  readonly untilMs: number;
+  /** By the member's position in the group. */
+  readonly evals: readonly MemberEval[];
+  readonly evaluated: number;
+  readonly eligible: number;
+  readonly degraded: number;
+  readonly total: number;
+  /** Rejected candidates by rejection code (all at rank 4). */
+  readonly counts: Float64Array;
+  /** Positions of the members with rejections to list, in group order. */
+  readonly listed: Int32Array;
+  /** The candidates of the group's best class (every member's best class that ties the best), in group order. */
+  readonly top: readonly Candidate[];
+  /** The best candidate not in `top` (another member's best class, or a number after one): null when none. */
+  readonly second: Candidate | null;
+  /** Member positions by portfolio id (a recipient counted in a portfolio touches its members). */
+  readonly byPortfolio: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * Decisions of a group on one usage index before its evaluations are shared: a group decided once (a single
+ * message's resolution, say) builds nothing; from its second decision building them (about one decision's cost)
+ * pays (`npx tsx src/bench/resolver.ts`: in `batch`, 20 templates share a batch of 200, ~10 decisions each).
+ */
+export const SHARE_AFTER = 1;
+
+const CODES = REJECTION_CODES.length;
+const RANK = 4;
+// Bound once: tsx/esbuild compile each use of an imported binding to a getter call (hot loops below).
+const count = countImport;
+
+/** Counts a `spread` decision of `group`: whether it uses the group's shared evaluations. */
+export function sharesEvals(indexed: UsageIndex, group: GroupEntry): boolean {
+  if (!indexed.shareEvals) return false;
+  const n = (indexed.decisions.get(group) ?? 0) + 1;
+  indexed.decisions.set(group, n);
+  return n > SHARE_AFTER;
+}
+
+/**
+ * Rank 4 of the scan (every member outside the primary WABA) from the group's shared evaluations: the same
+ * counts, listing and pool as evaluating each member (scan.ts `walk`), with `live` evaluating a touched one.
+ */
+export function addGroupShare(
+  ctx: Ctx,
+  indexed: UsageIndex,
+  group: GroupEntry,
+  primary: WabaEntry | undefined,
+  live: (m: MemberEntry) => void,
+): void {
+  const share = groupShare(ctx, indexed, group);
+  const { touched, skipped } = touchedOf(ctx, group, share, primary);
+  const r = ctx.rejections;
+  let evaluated = share.evaluated;
+  let eligible = share.eligible;
+  let degraded = share.degraded;
+  r.total += share.total;
+  const base = RANK * CODES;
+  for (let c = 0; c < CODES; c++) r.counts[base + c]! += share.counts[c]!;
+  for (const pos of skipped) {
+    const e = share.evals[pos]!;
+    evaluated -= e.evaluated;
+    eligible -= e.eligible;
+    degraded -= e.degraded;
+    for (const g of e.counted) count(r, RANK, g.mask, -g.count);
+  }
+  ctx.evaluated += evaluated;
+  ctx.eligible += eligible;
+  ctx.degradedByRank[RANK]! += degraded;
+
+  // The listing and the touched members, in group order (the scan's order at rank 4).
+  const listed = share.listed;
+  let li = 0;
+  let ti = 0;
+  while (ti < touched.length || (li < listed.length && r.keptCandidates < MAX_LISTED_REJECTIONS)) {
+    const t = ti < touched.length ? touched[ti]! : Number.POSITIVE_INFINITY;
+    const l = li < listed.length && r.keptCandidates < MAX_LISTED_REJECTIONS ? listed[li]! : Number.POSITIVE_INFINITY;
+    if (t <= l) {
+      live(group.members[t]!);
+      ti++;
+      if (t === l) li++;
+      continue;
+    }
+    li++;
+    if (skipped.includes(l)) continue;
+    const e = share.evals[l]!;
+    if (typeof e.kept === 'function') e.kept = e.kept();
+    for (const x of e.kept) {
+      if (r.keptCandidates >= MAX_LISTED_REJECTIONS) break;
+      r.kept.push(x);
+      r.keptCandidates += x.phones.length;
+    }
+  }
+
+  // The best class: all of it pooled unless K better candidates are already pooled. Its candidates share one
+  // prefix, so the bar takes them only while it holds fewer than K, or one worse.
+  const top = share.top;
+  if (top.length > 0) {
+    const bar = ctx.poolBar;
+    const k = ctx.k;
+    const first = top[0]!;
+    if (bar.length < k || prefixOrder(first, bar[k - 1]!) <= 0) {
+      const pool = ctx.pool!;
+      const mask = skipped.length > 0 ? positions(skipped, group.members.length) : null;
+      let barTakes = bar.length < k || prefixOrder(first, bar[k - 1]!) < 0;
+      for (const c of top) {
+        if (mask !== null && mask[c.position] === 1) continue;
+        pool.push(c);
+        if (barTakes) {
+          insertByPrefix(bar, k, c);
+          barTakes = bar.length < k || prefixOrder(first, bar[k - 1]!) < 0;
+        }
+      }
+    }
+  }
+  const second = share.second;
+  if (second !== null && (ctx.leftOut === null || prefixOrder(second, ctx.leftOut) < 0)) ctx.leftOut = second;
+}
+
+/** A membership mask of `list` over positions below `n`. */
+function positions(list: readonly number[], n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (const pos of list) mask[pos] = 1;
+  return mask;
+}
+
+/**
+ * The members the request sees differently from the shared evaluations, by position: `touched` are evaluated by
+ * the request itself at rank 4, `skipped` (those and the primary WABA's) are taken out of the sums. Both sorted.
+ */
+function touchedOf(
+  ctx: Ctx,
+  group: GroupEntry,
+  share: GroupShare,
+  primary: WabaEntry | undefined,
+): { touched: number[]; skipped: number[] } {
+  const skipped: number[] = [];
+  const add = (pos: number) => {
+    if (!skipped.includes(pos)) skipped.push(pos);
+  };
+  const byWaba = (w: WabaEntry | undefined) => {
+    if (w !== undefined) for (const m of group.byWaba.get(w.waba.id) ?? []) add(m.order);
+  };
+  byWaba(primary);
+  const primaries = skipped.length;
+  byWaba(ctx.sticky?.waba);
+  for (const ids of [ctx.exP, ctx.open]) for (const id of ids ?? []) byWaba(ctx.index.phones.get(id)?.waba);
+  for (const id of ctx.exW ?? []) byWaba(ctx.index.wabas.get(id));
+  if (ctx.exT !== null) for (const m of group.members) if (ctx.exT.includes(m.template.template.id)) add(m.order);
+  for (const id of ctx.counted ?? []) for (const pos of share.byPortfolio.get(id) ?? []) add(pos);
+  const touched = skipped.slice(primaries).filter((pos) => group.members[pos]!.template.waba !== primary);
+  return { touched: touched.sort((a, b) => a - b), skipped: skipped.sort((a, b) => a - b) };
+}
+
+function groupShare(ctx: Ctx, indexed: UsageIndex, group: GroupEntry): GroupShare {
+  const cached = indexed.shares.get(group);
+  if (
+    cached !== undefined &&
+    cached.changes === indexed.changes &&
+    cached.category === ctx.category &&
+    cached.shape === ctx.shape &&
+    cached.fromMs <= ctx.nowMs &&
+    ctx.nowMs < cached.untilMs
+  ) {
+    return cached;
+  }
+  const share = buildShare(ctx, indexed, group);
+  indexed.shares.set(group, share);
+  return share;
+}
+
+function buildShare(request: Ctx, indexed: UsageIndex, group: GroupEntry): GroupShare {
+  // Every member as a request that touches none of them sees it (no excluded WABA or template, nothing counted).
+  const ctx: Ctx = { ...request, exW: null, exT: null, counted: null };
+  let fromMs = Number.NEGATIVE_INFINITY;
+  let untilMs = Number.POSITIVE_INFINITY;
+  let evaluated = 0;
+  let eligible = 0;
+  let degraded = 0;
+  let total = 0;
+  const counts = new Float64Array(CODES);
+  const listed: number[] = [];
+  const evals: MemberEval[] = [];
+  const byPortfolio = new Map<string, number[]>();
+  const heads: Candidate[] = [];
+  let second: Candidate | null = null;
+  const better = (c: Candidate | null) => {
+    if (c !== null && (second === null || prefixOrder(c, second) < 0)) second = c;
+  };
+  for (const m of group.members) {
+    const w = m.template.waba;
+    const table = numberTable(indexed, w, ctx.nowMs);
+    const e = memberEval(ctx, indexed, m, table);
+    evals.push(e);
+    fromMs = Math.max(fromMs, e.fromMs, table.fromMs);
+    untilMs = Math.min(untilMs, e.untilMs, table.untilMs);
+    evaluated += e.evaluated;
+    eligible += e.eligible;
+    degraded += e.degraded;
+    for (const g of e.counted) {
+      total += g.count;
+      for (let bits = g.mask; bits !== 0; bits &= bits - 1) counts[31 - Math.clz32(bits & -bits)]! += g.count;
+    }
+    if (e.keptEntries > 0) listed.push(m.order);
+    const list = byPortfolio.get(w.waba.portfolioId);
+    if (list === undefined) byPortfolio.set(w.waba.portfolioId, [m.order]);
+    else list.push(m.order);
+    heads.push(...e.best);
+    better(e.next);
+  }
+  // The best class over the members' best classes; the others bound what the shared pool leaves out.
+  let best: Candidate | undefined;
+  for (const c of heads) if (best === undefined || prefixOrder(c, best) < 0) best = c;
+  const top: Candidate[] = [];
+  for (const c of heads) {
+    if (prefixOrder(c, best!) === 0) top.push(c);
+    else better(c);
+  }
+  return {
+    changes: indexed.changes,
+    category: ctx.category,
+    shape: ctx.shape,
+    fromMs,
+    untilMs,
+    evals,
+    evaluated,
+    eligible,
+    degraded,
+    total,
+    counts,
+    listed: Int32Array.from(listed),
+    top,
+    second,
+    byPortfolio,
+  };
+}
