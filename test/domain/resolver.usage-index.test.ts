@@ -60,6 +60,9 @@ function assertSameWithIndex(s: RegistrySnapshot, req: ResolveRequest, usage: Us
   assert.deepEqual(resolve(req, index, { ...usage, indexed }, now), resolve(req, index, usage, now));
 }
 
+/** Both policies share the sums: `spread` always, `primary-first` where no member it takes from them is eligible. */
+const ROUTINGS = ['spread', 'primary-first', 'spread', null] as const;
+
 /** What varies from one recipient of a batch to the next (the template stays). */
 const pickVaried = (r: ResolveRequest): Partial<ResolveRequest> => ({
   requestId: r.requestId,
@@ -135,7 +138,7 @@ describe('resolve with a usage index', () => {
     );
   });
 
-  it('when many spread decisions of varied requests share one usage index, then each equals one read from the records', () => {
+  it('when many decisions of varied requests share one usage index, then each equals one read from the records', () => {
     // Past SHARE_AFTER decisions of a group, members no request touches come from shared evaluations
     // (member-evals.ts): requests differ in sticky number, exclusions, category, prefer, alternatives, counted
     // portfolios and open windows; sends are counted and the instant moves across timed reasons in between.
@@ -150,7 +153,8 @@ describe('resolve with a usage index', () => {
         const indexed = indexUsage(index, own);
         for (const [i, { req, usage }] of decisions.entries()) {
           // One template for all, as a campaign batch plans; the rest of each request varies.
-          const request: ResolveRequest = { ...req, ...decisions[0]!.req, ...pickVaried(req), routing: 'spread' };
+          const routing = ROUTINGS[i % ROUTINGS.length];
+          const request: ResolveRequest = { ...req, ...decisions[0]!.req, ...pickVaried(req), routing };
           const raw = { ...own, recipientCountedIn: usage.recipientCountedIn, openWindows: usage.openWindows };
           const now = at([0, 1, 3][Math.floor(i / 20)]! * HOUR);
           const r = resolve(request, index, { ...raw, indexed }, now);

@@ -13,7 +13,7 @@ import {
 } from './rejections';
 import type { Ctx, Scan } from './scan';
 import type { CapacityCost } from './types';
-import type { NumberTable } from './usage-index';
+import type { NumberState, NumberTable } from './usage-index';
 
 /**
  * Evaluation of candidates for the scan (scan.ts): a group member (WABA, template, portfolio) once per decision,
@@ -84,7 +84,24 @@ export function evalMember(ctx: Ctx, member: MemberEntry): MemberState {
 export function evalPhone(ctx: Ctx, ms: MemberState, p: PhoneEntry, rank: number): void {
   const phoneHealth = healthAt(p.profile, ctx.nowMs);
   const throughputLeft = p.throughputLimit - sentOf(ctx, p);
-  let mask = ms.mask | numberMask(p, phoneHealth, throughputLeft);
+  evalNumber(ctx, ms, p, rank, phoneHealth, throughputLeft, numberMask(p, phoneHealth, throughputLeft));
+}
+
+/** `evalPhone` from the number's state in its WABA's table (usage-index.ts: the same health, headroom and mask). */
+export function evalState(ctx: Ctx, ms: MemberState, s: NumberState, rank: number): void {
+  evalNumber(ctx, ms, s.phone, rank, s.health, s.throughputLeft, s.mask);
+}
+
+function evalNumber(
+  ctx: Ctx,
+  ms: MemberState,
+  p: PhoneEntry,
+  rank: number,
+  phoneHealth: Health,
+  throughputLeft: number,
+  ownMask: number,
+): void {
+  let mask = ms.mask | ownMask;
   if (ctx.exP !== null && ctx.exP.includes(p.phone.id)) mask |= BIT.phone_excluded;
   const open = ctx.open !== null && ctx.open.includes(p.phone.id);
   if (ms.limitHit && !ms.counted && !open) mask |= BIT.no_messaging_limit_headroom;

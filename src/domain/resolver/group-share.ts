@@ -61,7 +61,7 @@ const RANK = 4;
 // Bound once: tsx/esbuild compile each use of an imported binding to a getter call (hot loops below).
 const count = countImport;
 
-/** Counts a `spread` decision of `group`: whether it uses the group's shared evaluations. */
+/** Counts a decision of `group`: whether it may use the group's shared evaluations. */
 export function sharesEvals(indexed: UsageIndex, group: GroupEntry): boolean {
   if (!indexed.shareEvals) return false;
   const n = (indexed.decisions.get(group) ?? 0) + 1;
@@ -72,6 +72,11 @@ export function sharesEvals(indexed: UsageIndex, group: GroupEntry): boolean {
 /**
  * Rank 4 of the scan (every member outside the primary WABA) from the group's shared evaluations: the same
  * counts, listing and pool as evaluating each member (scan.ts `walk`), with `live` evaluating a touched one.
+ *
+ * Under `primary-first` only when no member it takes from the sums has an eligible number, and fewer than K are
+ * ranked: then the full scan evaluates every member (none can be skipped as unable to improve the K best) and
+ * ranks only what the touched ones bring — a `none` over a hundred WABAs, say. False (nothing added) otherwise;
+ * the scan redoes a decision whose touched members fill the K best (scan.ts).
  */
 export function addGroupShare(
   ctx: Ctx,
@@ -79,9 +84,15 @@ export function addGroupShare(
   group: GroupEntry,
   primary: WabaEntry | undefined,
   live: (m: MemberEntry) => void,
-): void {
+): boolean {
+  if (ctx.pool === null && ctx.best.length >= ctx.k) return false;
   const share = groupShare(ctx, indexed, group);
   const { touched, skipped } = touchedOf(ctx, group, share, primary);
+  if (ctx.pool === null && share.eligible > 0) {
+    let left = share.eligible;
+    for (const pos of skipped) left -= share.evals[pos]!.eligible;
+    if (left > 0) return false;
+  }
   const r = ctx.rejections;
   let evaluated = share.evaluated;
   let eligible = share.eligible;
@@ -126,6 +137,7 @@ export function addGroupShare(
 
   // The best class: all of it pooled unless K better candidates are already pooled. Its candidates share one
   // prefix, so the bar takes them only while it holds fewer than K, or one worse.
+  if (ctx.pool === null) return true;
   const top = share.top;
   if (top.length > 0) {
     const bar = ctx.poolBar;
@@ -147,6 +159,7 @@ export function addGroupShare(
   }
   const second = share.second;
   if (second !== null && (ctx.leftOut === null || prefixOrder(second, ctx.leftOut) < 0)) ctx.leftOut = second;
+  return true;
 }
 
 /** A membership mask of `list` over positions below `n`. */

@@ -2,6 +2,7 @@ import { LOW_HEADROOM_FRACTION as LOW_HEADROOM } from '../tiers';
 import {
   evalMember as evalMemberImport,
   evalPhone as evalPhoneImport,
+  evalState as evalStateImport,
   evalTable as evalTableImport,
   spreadCandidate,
 } from './evaluate';
@@ -13,7 +14,7 @@ import type { GroupEntry, MemberEntry, PhoneEntry, RegistryIndex, WabaEntry } fr
 import { type Rejections, emptyRejections, reject as rejectImport } from './rejections';
 import { rankBySpread } from './spread';
 import type { ResolveRequest, UsageSnapshot } from './types';
-import { type UsageIndex, numberTable as numberTableImport } from './usage-index';
+import { type NumberTable, type UsageIndex, numberTable as numberTableImport } from './usage-index';
 
 /**
  * Candidate scan: walks the deviation ranks best first, evaluates each (WABA, phone, template) at most once,
@@ -34,6 +35,7 @@ const reject = rejectImport;
 const evalMember = evalMemberImport;
 const evalPhone = evalPhoneImport;
 const evalTable = evalTableImport;
+const evalState = evalStateImport;
 const numberTable = numberTableImport;
 
 export interface Primary {
@@ -83,8 +85,10 @@ export interface Ctx extends Scan {
    * prefix is worse than the K-th ranks after K pooled candidates whatever the weights, so it is not pooled.
    */
   readonly poolBar: Candidate[];
-  /** Whether members the request does not touch come from the usage index's shared evaluations (member-evals.ts). */
+  /** Whether members the request does not touch may come from the usage index's shared evaluations (group-share.ts). */
   readonly shared: boolean;
+  /** Whether they did. */
+  sharedUsed: boolean;
   /** The best eligible candidate those evaluations left out of the pool (null: none left out). */
   leftOut: Candidate | null;
 }
@@ -145,13 +149,18 @@ export function scan(
     shape: referenceShape(primary, group, request.category ?? null),
     pool: spread ? [] : null,
     poolBar: spread ? [] : NO_BAR,
-    shared: share && spread && indexed !== null && sharesEvals(indexed, group),
+    shared: share && indexed !== null && sharesEvals(indexed, group),
+    sharedUsed: false,
     leftOut: null,
   };
   walk(ctx, group);
-  if (ctx.pool === null) return ctx;
+  if (ctx.pool === null) {
+    // The sums were exact only while fewer than K ranked (group-share.ts).
+    if (ctx.sharedUsed && ctx.best.length >= k) return scan(index, group, request, usage, nowMs, k, false);
+    return ctx;
+  }
   rankBySpread(ctx.pool, ctx.poolBar[0], ctx.best, k, ctx.seed, index.portfolioOrdinals.size, indexed);
-  if (!ctx.shared) return ctx;
+  if (!ctx.sharedUsed) return ctx;
   // Shared evaluations pool each member's best class only: the K best must all rank before what they left out.
   const left = ctx.leftOut;
   if (left !== null && (ctx.best.length < k || prefixOrder(ctx.best[k - 1]!, left) >= 0)) {
@@ -192,9 +201,12 @@ function walk(ctx: Ctx, group: GroupEntry): void {
   if (pw && pt) {
     const ms = evalMember(ctx, pt);
     // 1: the primary template on the primary phone(s); 2: on the WABA's other phones.
-    evalPhones(ctx, ms, pw.phones, 1, (p) => p !== sticky && isPrimaryPhone(p, pp));
+    const table = tableFor(ctx, ms, pw);
+    const primaryPhone = (p: PhoneEntry) => p !== sticky && isPrimaryPhone(p, pp);
+    evalPhones(ctx, ms, pw.phones, 1, primaryPhone, table);
     if (settled(ctx)) return;
-    if (canImprove(ctx, ms, 2)) evalPhones(ctx, ms, pw.phones, 2, (p) => p !== sticky && !isPrimaryPhone(p, pp));
+    const otherPhone = (p: PhoneEntry) => p !== sticky && !isPrimaryPhone(p, pp);
+    if (canImprove(ctx, ms, 2)) evalPhones(ctx, ms, pw.phones, 2, otherPhone, table);
     if (settled(ctx)) return;
     // 3: other equivalent templates of the primary WABA, on any of its phones.
     const members = group.byWaba.get(pw.waba.id) ?? [];
@@ -202,10 +214,9 @@ function walk(ctx: Ctx, group: GroupEntry): void {
     if (settled(ctx)) return;
   }
   // 4: every other WABA of the group.
-  if (ctx.shared) {
-    addGroupShare(ctx, ctx.indexed!, group, pw, (m) =>
-      evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, sticky, 4),
-    );
+  const live = (m: MemberEntry) => evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, sticky, 4);
+  if (ctx.shared && addGroupShare(ctx, ctx.indexed!, group, pw, live)) {
+    ctx.sharedUsed = true;
     return;
   }
   for (const m of group.members) {
@@ -232,7 +243,16 @@ function evalMemberPhones(ctx: Ctx, ms: MemberState, w: WabaEntry, sticky: Phone
     evalTable(ctx, ms, numberTable(ctx.indexed, w, ctx.nowMs), rank);
     return;
   }
-  evalPhones(ctx, ms, w.phones, rank, sticky ? (p) => p !== sticky : undefined);
+  evalPhones(ctx, ms, w.phones, rank, sticky ? (p) => p !== sticky : undefined, tableFor(ctx, ms, w));
+}
+
+/**
+ * The WABA's table for evaluating its numbers one by one (a number's state there is what `evalPhone` computes: the
+ * request's own reasons are added per number), when the decision has a usage index and the member is not rejected
+ * as a whole.
+ */
+function tableFor(ctx: Ctx, ms: MemberState, w: WabaEntry): NumberTable | null {
+  return ctx.indexed !== null && ms.mask === 0 ? numberTable(ctx.indexed, w, ctx.nowMs) : null;
 }
 
 /** Whether the request sees a number of `w` differently from the usage index's table. */
@@ -257,9 +277,14 @@ function evalPhones(
   phones: readonly PhoneEntry[],
   rank: number,
   only?: (p: PhoneEntry) => boolean,
+  table: NumberTable | null = null,
 ): void {
   if (ms.mask === 0) {
-    for (const p of phones) if (only === undefined || only(p)) evalPhone(ctx, ms, p, rank);
+    if (table !== null) {
+      for (const s of table.all) if (only === undefined || only(s.phone)) evalState(ctx, ms, s, rank);
+    } else {
+      for (const p of phones) if (only === undefined || only(p)) evalPhone(ctx, ms, p, rank);
+    }
     return;
   }
   const listed = only === undefined ? phones : phones.filter(only);
