@@ -6,23 +6,17 @@ import type { Ctx } from './scan';
 import { type NumberTable, type UsageIndex, healthValidity } from './usage-index';
 
 /**
- * Member evaluations shared by `spread` decisions (docs/capacity.md, "Resolver cost"). Under `spread` a decision
- * evaluates every member of its group — the weights need the whole best class (spread.ts) — so at 100 WABAs it was a
- * hundred member evaluations and ~150 pooled candidates, most of them identical from one decision to the next. A
- * member the request does not touch (scan.ts `untouched`: not of the primary WABA, no sticky, excluded or open-window
- * number in its WABA, neither its WABA nor its template excluded, its portfolio not counted for the recipient) is
- * evaluated at rank 4 exactly as for every other such request: its state, its rejections as they are listed and
- * counted, its eligible numbers, and the candidates of its best class. That evaluation is kept in the usage index
- * and reused while nothing it read changes — its WABA's number table (the same table, not counted into since),
- * whether its portfolio is at its limit (and then its usage), the request's category and reference shape, and the
- * instant within its health's validity — so the decision's result is the one the full evaluation gives (the
- * usage-index tests compare every result). A portfolio's usage below its limit changes only the weights and the
- * chosen candidates' headroom, which the decision reads as they are now (spread.ts, scan.ts `refreshUsage`).
+ * A group member evaluated once for the decisions of one usage index (docs/capacity.md, "Resolver cost"): at rank 4,
+ * as a request that touches nothing of it sees it (group-share.ts sums these per group and corrects the sums for
+ * what a request touches). Its state, its rejections as they are listed and counted, its eligible numbers, and its
+ * best class: the eligible numbers that tie its first one on every key a number sets (the others rank after them;
+ * the first of them is kept, `next`, as a bound on what the shared pool leaves out).
  *
- * Only the member's best class is pooled: a number that ties its first eligible number on every key a number sets
- * ranks with it, the others after it. The best of those left out is tracked (`Ctx.leftOut`): a decision whose K-th
- * best does not rank before it — a sticky number plus fewer than K−1 of the best class, say — is evaluated in full
- * (scan.ts).
+ * Reused while nothing it read changes: its WABA's number table (the same table: one is dropped when a number runs
+ * out of throughput), whether its portfolio is at its limit (and then its usage: its rejections quote it), the
+ * request's category and reference shape, and the instant within its health's validity. A number's throughput left
+ * and a portfolio's usage below its limit change only weights and headroom, which the decision reads from the
+ * usage index as they are now (spread.ts, scan.ts `refreshUsage`).
  */
 export interface MemberEval {
   readonly table: NumberTable;
