@@ -2,9 +2,8 @@ import { insertByPrefix } from './evaluate';
 import { type MemberEval, memberEval, prefixOrder } from './member-evals';
 import type { Candidate } from './rank';
 import type { GroupEntry, MemberEntry, WabaEntry } from './registry-index';
-import { MAX_LISTED_REJECTIONS, count as countImport } from './rejections';
+import { MAX_LISTED_REJECTIONS, type Rejections, count as countImport, emptyRejections } from './rejections';
 import type { Ctx } from './scan';
-import { REJECTION_CODES } from './types';
 import { type UsageIndex, numberTable } from './usage-index';
 
 /**
@@ -36,9 +35,8 @@ export interface GroupShare {
   readonly evaluated: number;
   readonly eligible: number;
   readonly degraded: number;
-  readonly total: number;
-  /** Rejected candidates by rejection code (all at rank 4). */
-  readonly counts: Float64Array;
+  /** The members' rejections counted (all at rank 4; `kept` unused: the listing is the decision's). */
+  readonly rejected: Rejections;
   /** Positions of the members with rejections to list, in group order. */
   readonly listed: Int32Array;
   /** The candidates of the group's best class (every member's best class that ties the best), in group order. */
@@ -56,7 +54,6 @@ export interface GroupShare {
  */
 export const SHARE_AFTER = 1;
 
-const CODES = REJECTION_CODES.length;
 const RANK = 4;
 // Bound once: tsx/esbuild compile each use of an imported binding to a getter call (hot loops below).
 const count = countImport;
@@ -97,9 +94,9 @@ export function addGroupShare(
   let evaluated = share.evaluated;
   let eligible = share.eligible;
   let degraded = share.degraded;
-  r.total += share.total;
-  const base = RANK * CODES;
-  for (let c = 0; c < CODES; c++) r.counts[base + c]! += share.counts[c]!;
+  r.total += share.rejected.total;
+  const counts = share.rejected.counts;
+  for (let i = 0; i < counts.length; i++) r.counts[i]! += counts[i]!;
   for (const pos of skipped) {
     const e = share.evals[pos]!;
     evaluated -= e.evaluated;
@@ -222,8 +219,7 @@ function buildShare(request: Ctx, indexed: UsageIndex, group: GroupEntry): Group
   let evaluated = 0;
   let eligible = 0;
   let degraded = 0;
-  let total = 0;
-  const counts = new Float64Array(CODES);
+  const rejected = emptyRejections();
   const listed: number[] = [];
   const evals: MemberEval[] = [];
   const byPortfolio = new Map<string, number[]>();
@@ -242,10 +238,7 @@ function buildShare(request: Ctx, indexed: UsageIndex, group: GroupEntry): Group
     evaluated += e.evaluated;
     eligible += e.eligible;
     degraded += e.degraded;
-    for (const g of e.counted) {
-      total += g.count;
-      for (let bits = g.mask; bits !== 0; bits &= bits - 1) counts[31 - Math.clz32(bits & -bits)]! += g.count;
-    }
+    for (const g of e.counted) count(rejected, RANK, g.mask, g.count);
     if (e.keptEntries > 0) listed.push(m.order);
     const list = byPortfolio.get(w.waba.portfolioId);
     if (list === undefined) byPortfolio.set(w.waba.portfolioId, [m.order]);
@@ -271,8 +264,7 @@ function buildShare(request: Ctx, indexed: UsageIndex, group: GroupEntry): Group
     evaluated,
     eligible,
     degraded,
-    total,
-    counts,
+    rejected,
     listed: Int32Array.from(listed),
     top,
     second,
