@@ -1,4 +1,4 @@
-import type { Pool } from '../db/pool';
+import { inTransaction, type Pool, type PoolClient } from '../db/pool';
 import { secretContext } from '../secrets';
 import type { AuthoredTemplatesRepo } from '../db/repositories/authored-templates';
 import type { RegistryRepo } from '../db/repositories/registry';
@@ -66,6 +66,21 @@ export function createTemplateSubmissions(deps: SubmissionDeps) {
     await deps.registry.upsertTemplate(deps.pool, tenantId, row, health);
   }
 
+  /** The group of `key` from its approved members; the caller holds the key's lock in the transaction of `db`. */
+  async function rebuildGroup(db: PoolClient, tenantId: string, key: string): Promise<void> {
+    const variants = await deps.authored.variants(tenantId, key, db);
+    if (variants.length === 0) return;
+    const approved = (await deps.authored.submissions(tenantId, key, undefined, db)).filter((s) =>
+      GROUPED.includes(s.status),
+    );
+    const members = variants.flatMap((v) =>
+      approved
+        .filter((s) => s.language === v.language)
+        .map((s) => ({ wabaId: s.wabaId, name: v.name, language: v.language })),
+    );
+    if (await deps.authored.setGroup(tenantId, key, members, db)) await deps.registry.bumpVersion(tenantId, db);
+  }
+
   const submissions = {
     /**
      * Submits `t` to one WABA: a member Meta already knows is edited (it goes back to review), another is
@@ -110,26 +125,31 @@ export function createTemplateSubmissions(deps: SubmissionDeps) {
      * in preference order (the resolver reads a group per language: `key` + the message's `language`).
      */
     async reconcileGroup(tenantId: string, key: string): Promise<void> {
-      const variants = await deps.authored.variants(tenantId, key);
-      if (variants.length === 0) return;
-      const approved = (await deps.authored.submissions(tenantId, key)).filter((s) => GROUPED.includes(s.status));
-      const members = variants.flatMap((v) =>
-        approved
-          .filter((s) => s.language === v.language)
-          .map((s) => ({ wabaId: s.wabaId, name: v.name, language: v.language })),
-      );
-      if (await deps.authored.setGroup(tenantId, key, members)) await deps.registry.bumpVersion(tenantId);
+      await inTransaction(deps.pool, async (db) => {
+        await deps.authored.lockKey(db, tenantId, key);
+        await rebuildGroup(db, tenantId, key);
+      });
     },
 
-    /** Meta's news about one template (status webhook, category update, sync): the member and its group follow. */
+    /**
+     * Meta's news about one template (status webhook, category update, sync): the member and its group follow in
+     * one transaction, so no reader sees a member APPROVED that its group lacks, and two members of one key
+     * reviewed at once cannot leave the group without one of them (each rebuild waits for the other's key lock,
+     * then reads both statuses committed).
+     */
     async reviewed(
       tenantId: string,
       templateId: string,
       change: { status?: string; reason?: string | null; category?: string },
     ) {
-      for (const key of await deps.authored.reviewed(tenantId, templateId, change)) {
-        await submissions.reconcileGroup(tenantId, key);
-      }
+      await inTransaction(deps.pool, async (db) => {
+        const keys = await deps.authored.reviewed(tenantId, templateId, change, db);
+        // One order of key locks for every writer, so two reviews of members shared by two keys cannot deadlock.
+        for (const key of keys.sort()) {
+          await deps.authored.lockKey(db, tenantId, key);
+          await rebuildGroup(db, tenantId, key);
+        }
+      });
     },
 
     /**

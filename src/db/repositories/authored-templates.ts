@@ -165,8 +165,9 @@ export function createAuthoredTemplatesRepo(pool: Pool) {
       tenantId: string,
       templateId: string,
       c: { status?: string; reason?: string | null; category?: string },
+      db: Queryable = pool,
     ): Promise<string[]> {
-      const res = await pool.query(
+      const res = await db.query(
         `UPDATE template_submissions SET status = COALESCE($3, status),
            reason = CASE WHEN $3::text IS NULL THEN reason WHEN $3 = 'REJECTED' THEN COALESCE($4, reason) ELSE $4 END,
            category = COALESCE($5, category), updated_at = now()
@@ -199,17 +200,22 @@ export function createAuthoredTemplatesRepo(pool: Pool) {
     },
 
     /** Replaces the template group of `key` (an empty member list removes it); true when it changed. */
-    async setGroup(tenantId: string, key: string, members: { wabaId: string; name: string; language: string }[]) {
-      const current = await pool.query('SELECT members FROM template_groups WHERE tenant_id = $1 AND key = $2', [
+    async setGroup(
+      tenantId: string,
+      key: string,
+      members: { wabaId: string; name: string; language: string }[],
+      db: Queryable = pool,
+    ) {
+      const current = await db.query('SELECT members FROM template_groups WHERE tenant_id = $1 AND key = $2', [
         tenantId,
         key,
       ]);
       const before = current.rows[0]?.members as unknown;
       if (JSON.stringify(before ?? []) === JSON.stringify(members)) return false;
       if (members.length === 0) {
-        await pool.query('DELETE FROM template_groups WHERE tenant_id = $1 AND key = $2', [tenantId, key]);
+        await db.query('DELETE FROM template_groups WHERE tenant_id = $1 AND key = $2', [tenantId, key]);
       } else {
-        await pool.query(
+        await db.query(
           `INSERT INTO template_groups (tenant_id, key, members) VALUES ($1, $2, $3)
            ON CONFLICT (tenant_id, key) DO UPDATE SET members = EXCLUDED.members, updated_at = now()`,
           [tenantId, key, JSON.stringify(members)],
