@@ -54,7 +54,7 @@ export function buildResult(
   const rejections = scan?.rejections ?? emptyRejections();
   const chosen = best[0];
   // A `none` lists more than its explanation keeps: the explanation's are the first of them.
-  const listed = lister(request, scan, rejections)(chosen ? MAX_EXPLAINED_REJECTIONS : MAX_LISTED_REJECTIONS);
+  const listed = listRejections(request, scan, rejections, chosen ? MAX_EXPLAINED_REJECTIONS : MAX_LISTED_REJECTIONS);
   const explanation: ResolveExplanation = {
     templateKey: request.templateKey,
     language: request.language,
@@ -165,43 +165,61 @@ function why(c: Candidate, rejections: Rejections, scan: Scan | undefined): stri
 
 /**
  * Materialises the first `n` kept rejections. WABA/template reasons are built once per group member and shared by
- * its phones' entries.
+ * its phones' entries; a shared evaluation's entries are built once for every decision that lists them.
  */
-function lister(
+function listRejections(
   request: ResolveRequest,
   scan: Scan | undefined,
   rejections: Rejections,
-): (n: number) => RejectedCandidate[] {
-  const byMember = new Map<MemberState, readonly RejectionReason[]>();
-  const reasonsOf = (r: Rejection, phone: PhoneEntry, mask: number): RejectionReason[] => {
-    const out: RejectionReason[] = [];
-    for (let i = 0; i < REJECTION_CODES.length; i++) {
-      if (mask & (1 << i)) out.push(reason(REJECTION_CODES[i]!, r, phone, request, scan!));
-    }
-    return out;
-  };
-  return (n) => {
-    const out: RejectedCandidate[] = [];
-    for (const r of rejections.kept) {
-      for (const phone of r.phones) {
-        if (out.length >= n) return out;
-        let memberReasons = byMember.get(r.ms);
-        if (memberReasons === undefined) {
-          memberReasons = reasonsOf(r, phone, r.ms.mask);
-          byMember.set(r.ms, memberReasons);
-        }
-        const phoneMask = r.mask & ~MEMBER_MASK;
-        out.push({
-          wabaId: r.ms.member.template.waba.waba.id,
-          phoneNumberId: phone.phone.id,
-          templateId: r.ms.member.template.template.id,
-          deviation: deviation(r.rank),
-          reasons: phoneMask === 0 ? memberReasons : memberReasons.concat(reasonsOf(r, phone, phoneMask)),
-        });
+  n: number,
+): RejectedCandidate[] {
+  const out: RejectedCandidate[] = [];
+  let byMember: Map<MemberState, readonly RejectionReason[]> | null = null;
+  for (const r of rejections.kept) {
+    const kept = r.listed;
+    for (let i = 0; i < r.phones.length; i++) {
+      if (out.length >= n) return out;
+      // A shared rejection's entries are built by the first decision that lists them, in phone order.
+      let e = kept?.[i];
+      if (e === undefined) {
+        byMember ??= new Map();
+        e = rejectedEntry(request, scan!, r, r.phones[i]!, byMember);
+        kept?.push(e);
       }
+      out.push(e);
     }
-    return out;
+  }
+  return out;
+}
+
+function rejectedEntry(
+  request: ResolveRequest,
+  scan: Scan,
+  r: Rejection,
+  phone: PhoneEntry,
+  byMember: Map<MemberState, readonly RejectionReason[]>,
+): RejectedCandidate {
+  let memberReasons = byMember.get(r.ms);
+  if (memberReasons === undefined) {
+    memberReasons = reasonsOf(request, scan, r, phone, r.ms.mask);
+    byMember.set(r.ms, memberReasons);
+  }
+  const phoneMask = r.mask & ~MEMBER_MASK;
+  return {
+    wabaId: r.ms.member.template.waba.waba.id,
+    phoneNumberId: phone.phone.id,
+    templateId: r.ms.member.template.template.id,
+    deviation: deviation(r.rank),
+    reasons: phoneMask === 0 ? memberReasons : memberReasons.concat(reasonsOf(request, scan, r, phone, phoneMask)),
   };
+}
+
+function reasonsOf(request: ResolveRequest, scan: Scan, r: Rejection, phone: PhoneEntry, mask: number) {
+  const out: RejectionReason[] = [];
+  for (let i = 0; i < REJECTION_CODES.length; i++) {
+    if (mask & (1 << i)) out.push(reason(REJECTION_CODES[i]!, r, phone, request, scan));
+  }
+  return out;
 }
 
 function unhealthy(code: RejectionCode, subject: string, h: Health): RejectionReason {

@@ -1,9 +1,15 @@
 import { insertByPrefix } from './evaluate';
-import { type MemberEval, memberEval, prefixOrder } from './member-evals';
-import type { Candidate } from './rank';
+import { type MemberEval, memberEval } from './member-evals';
+import { type Candidate, prefixOrder } from './rank';
 import type { GroupEntry, MemberEntry, WabaEntry } from './registry-index';
-import { MAX_LISTED_REJECTIONS, type Rejections, count as countImport, emptyRejections } from './rejections';
+import {
+  MAX_LISTED_REJECTIONS as MAX_LISTED_IMPORT,
+  type Rejections,
+  count as countImport,
+  emptyRejections,
+} from './rejections';
 import type { Ctx } from './scan';
+import { type SpreadBlock, spreadBlock } from './spread';
 import { type UsageIndex, numberTable } from './usage-index';
 
 /**
@@ -41,6 +47,8 @@ export interface GroupShare {
   readonly listed: Int32Array;
   /** The candidates of the group's best class (every member's best class that ties the best), in group order. */
   readonly top: readonly Candidate[];
+  /** `top` as the spread ranking reads it (null when `top` is empty). */
+  readonly block: SpreadBlock | null;
   /** The best candidate not in `top` (another member's best class, or a number after one): null when none. */
   readonly second: Candidate | null;
   /** Member positions by portfolio id (a recipient counted in a portfolio touches its members). */
@@ -57,6 +65,7 @@ export const SHARE_AFTER = 1;
 const RANK = 4;
 // Bound once: tsx/esbuild compile each use of an imported binding to a getter call (hot loops below).
 const count = countImport;
+const MAX_LISTED_REJECTIONS = MAX_LISTED_IMPORT;
 
 /** Counts a decision of `group`: whether it may use the group's shared evaluations. */
 export function sharesEvals(indexed: UsageIndex, group: GroupEntry): boolean {
@@ -80,7 +89,7 @@ export function addGroupShare(
   indexed: UsageIndex,
   group: GroupEntry,
   primary: WabaEntry | undefined,
-  live: (m: MemberEntry) => void,
+  live: (ctx: Ctx, m: MemberEntry) => void,
 ): boolean {
   if (ctx.pool === null && ctx.best.length >= ctx.k) return false;
   const share = groupShare(ctx, indexed, group);
@@ -116,7 +125,7 @@ export function addGroupShare(
     const t = ti < touched.length ? touched[ti]! : Number.POSITIVE_INFINITY;
     const l = li < listed.length && r.keptCandidates < MAX_LISTED_REJECTIONS ? listed[li]! : Number.POSITIVE_INFINITY;
     if (t <= l) {
-      live(group.members[t]!);
+      live(ctx, group.members[t]!);
       ti++;
       if (t === l) li++;
       continue;
@@ -141,16 +150,13 @@ export function addGroupShare(
     const k = ctx.k;
     const first = top[0]!;
     if (bar.length < k || prefixOrder(first, bar[k - 1]!) <= 0) {
-      const pool = ctx.pool!;
+      // Ranked as a block (spread.ts), not pooled one by one; the bar takes its first K.
       const mask = skipped.length > 0 ? positions(skipped, group.members.length) : null;
-      let barTakes = bar.length < k || prefixOrder(first, bar[k - 1]!) < 0;
+      ctx.block = share.block;
+      ctx.blockSkip = mask;
       for (const c of top) {
-        if (mask !== null && mask[c.position] === 1) continue;
-        pool.push(c);
-        if (barTakes) {
-          insertByPrefix(bar, k, c);
-          barTakes = bar.length < k || prefixOrder(first, bar[k - 1]!) < 0;
-        }
+        if (bar.length >= k && prefixOrder(first, bar[k - 1]!) >= 0) break;
+        if (mask === null || mask[c.position] !== 1) insertByPrefix(bar, k, c);
       }
     }
   }
@@ -267,6 +273,7 @@ function buildShare(request: Ctx, indexed: UsageIndex, group: GroupEntry): Group
     rejected,
     listed: Int32Array.from(listed),
     top,
+    block: top.length > 0 ? spreadBlock(top) : null,
     second,
     byPortfolio,
   };

@@ -1,6 +1,6 @@
 import { BIT, MAX_LISTED_REJECTIONS, type Rejection } from './rejections';
 import { evalMember, spreadCandidate } from './evaluate';
-import { type Candidate, type MemberState, comparePrefix } from './rank';
+import type { Candidate, MemberState } from './rank';
 import type { MemberEntry } from './registry-index';
 import type { Ctx } from './scan';
 import { type NumberTable, type UsageIndex, healthValidity } from './usage-index';
@@ -46,10 +46,6 @@ export interface MemberEval {
 }
 
 const RANK = 4;
-
-/** `comparePrefix` of two candidates. */
-export const prefixOrder = (a: Candidate, b: Candidate): number =>
-  comparePrefix(a.degraded, a.tier, a.quality, a.pressure, a.order, a.priority, b);
 
 /** The member's evaluation at rank 4 for a request that does not touch it: the shared one while it holds. */
 export function memberEval(ctx: Ctx, indexed: UsageIndex, m: MemberEntry, table: NumberTable): MemberEval {
@@ -110,7 +106,7 @@ function buildEval(ctx: Ctx, indexed: UsageIndex, m: MemberEntry, table: NumberT
     return make(
       0,
       0,
-      [{ rank: RANK, ms, phones: w.phones, phoneHealth: null, mask: ms.mask }],
+      [{ rank: RANK, ms, phones: w.phones, phoneHealth: null, mask: ms.mask, listed: [] }],
       1,
       [{ mask: ms.mask, count: n }],
       [],
@@ -121,7 +117,7 @@ function buildEval(ctx: Ctx, indexed: UsageIndex, m: MemberEntry, table: NumberT
   const listed = (states: NumberTable['all'], extra: number) => (): Rejection[] =>
     states
       .slice(0, MAX_LISTED_REJECTIONS)
-      .map((s) => ({ rank: RANK, ms, phones: [s.phone], phoneHealth: s.health, mask: s.mask | extra }));
+      .map((s) => ({ rank: RANK, ms, phones: [s.phone], phoneHealth: s.health, mask: s.mask | extra, listed: [] }));
   if (ms.limitHit) {
     // The portfolio is at its limit for a recipient it would count (evaluate.ts `evalTable`).
     const limit = BIT.no_messaging_limit_headroom;

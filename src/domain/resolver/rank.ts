@@ -84,6 +84,10 @@ export function comparePrefix(
   );
 }
 
+/** `comparePrefix` of two candidates. */
+export const prefixOrder = (a: Candidate, b: Candidate): number =>
+  comparePrefix(a.degraded, a.tier, a.quality, a.pressure, a.order, a.priority, b);
+
 /** Bounded insertion into the K best of a candidate known to rank before the K-th (K ≤ 21: a linear scan beats a heap). */
 export function insert(best: Candidate[], k: number, c: Candidate): void {
   if (best.length === k) best.pop();

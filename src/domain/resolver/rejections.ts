@@ -1,7 +1,7 @@
 import type { Health } from '../registry';
 import type { MemberState } from './rank';
 import type { PhoneEntry } from './registry-index';
-import { DEVIATIONS, REJECTION_CODES, type RejectionCode } from './types';
+import { DEVIATIONS, REJECTION_CODES, type RejectedCandidate, type RejectionCode } from './types';
 
 /**
  * Rejections of one decision, bounded: counts per deviation rank and reason for every rejected candidate, and the
@@ -50,6 +50,12 @@ export interface Rejection {
   /** The phone's health (phone-level rejections only). */
   readonly phoneHealth: Health | null;
   readonly mask: number;
+  /**
+   * The explanation's entries for `phones`, built once and kept, when the rejection is a shared evaluation's
+   * (member-evals.ts: listed by every decision it serves, and what it quotes holds while it is valid); null: built
+   * per decision.
+   */
+  readonly listed: RejectedCandidate[] | null;
 }
 
 export interface Rejections {
@@ -101,7 +107,7 @@ export function rejectPhone(
 ): void {
   count(into, rank, mask, 1);
   if (into.keptCandidates < MAX_LISTED_REJECTIONS) {
-    into.kept.push({ rank, ms, phones: [phone], phoneHealth, mask });
+    into.kept.push({ rank, ms, phones: [phone], phoneHealth, mask, listed: null });
     into.keptCandidates += 1;
   }
 }

@@ -8,11 +8,10 @@ import {
 } from './evaluate';
 import { fnv1a } from './hash';
 import { addGroupShare, sharesEvals } from './group-share';
-import { prefixOrder } from './member-evals';
-import { type Candidate, type MemberState, comparePrefix as comparePrefixImport } from './rank';
+import { type Candidate, type MemberState, comparePrefix as comparePrefixImport, prefixOrder } from './rank';
 import type { GroupEntry, MemberEntry, PhoneEntry, RegistryIndex, WabaEntry } from './registry-index';
 import { type Rejections, emptyRejections, reject as rejectImport } from './rejections';
-import { rankBySpread } from './spread';
+import { type SpreadBlock, rankBySpread } from './spread';
 import type { ResolveRequest, UsageSnapshot } from './types';
 import { type NumberTable, type UsageIndex, numberTable as numberTableImport } from './usage-index';
 
@@ -91,6 +90,9 @@ export interface Ctx extends Scan {
   sharedUsed: boolean;
   /** The best eligible candidate those evaluations left out of the pool (null: none left out). */
   leftOut: Candidate | null;
+  /** Their best class, ranked as a block beside the pool, and the members it leaves to the decision (by position). */
+  block: SpreadBlock | null;
+  blockSkip: Uint8Array | null;
 }
 
 /** `poolBar` under `primary-first`, never written (admission reads it only when pooling). */
@@ -152,6 +154,8 @@ export function scan(
     shared: share && indexed !== null && sharesEvals(indexed, group),
     sharedUsed: false,
     leftOut: null,
+    block: null,
+    blockSkip: null,
   };
   walk(ctx, group);
   if (ctx.pool === null) {
@@ -159,7 +163,8 @@ export function scan(
     if (ctx.sharedUsed && ctx.best.length >= k) return scan(index, group, request, usage, nowMs, k, false);
     return ctx;
   }
-  rankBySpread(ctx.pool, ctx.poolBar[0], ctx.best, k, ctx.seed, index.portfolioOrdinals.size, indexed);
+  const portfolios = index.portfolioOrdinals.size;
+  rankBySpread(ctx.pool, ctx.poolBar[0], ctx.best, k, ctx.seed, portfolios, indexed, ctx.block, ctx.blockSkip);
   if (!ctx.sharedUsed) return ctx;
   // Shared evaluations pool each member's best class only: the K best must all rank before what they left out.
   const left = ctx.leftOut;
@@ -192,36 +197,49 @@ function refreshUsage(ctx: Ctx, indexed: UsageIndex): void {
 /** Evaluates candidates rank by rank, best first; under `primary-first` it stops once the K best are settled. */
 function walk(ctx: Ctx, group: GroupEntry): void {
   const { primary, sticky } = ctx;
-  const { waba: pw, template: pt, phone: pp } = primary;
+  const { waba: pw, template: pt } = primary;
   // 0: the sticky phone, with every group member of its WABA.
   if (sticky) {
-    for (const m of group.byWaba.get(sticky.waba.waba.id) ?? []) evalPhones(ctx, evalMember(ctx, m), [sticky], 0);
+    for (const m of group.byWaba.get(sticky.waba.waba.id) ?? []) evalPhones(ctx, evalMember(ctx, m), [sticky], 0, ALL);
   }
   if (settled(ctx)) return;
   if (pw && pt) {
     const ms = evalMember(ctx, pt);
     // 1: the primary template on the primary phone(s); 2: on the WABA's other phones.
     const table = tableFor(ctx, ms, pw);
-    const primaryPhone = (p: PhoneEntry) => p !== sticky && isPrimaryPhone(p, pp);
-    evalPhones(ctx, ms, pw.phones, 1, primaryPhone, table);
+    evalPhones(ctx, ms, pw.phones, 1, PRIMARY, table);
     if (settled(ctx)) return;
-    const otherPhone = (p: PhoneEntry) => p !== sticky && !isPrimaryPhone(p, pp);
-    if (canImprove(ctx, ms, 2)) evalPhones(ctx, ms, pw.phones, 2, otherPhone, table);
+    if (canImprove(ctx, ms, 2)) evalPhones(ctx, ms, pw.phones, 2, OTHER, table);
     if (settled(ctx)) return;
     // 3: other equivalent templates of the primary WABA, on any of its phones.
     const members = group.byWaba.get(pw.waba.id) ?? [];
-    for (let i = 1; i < members.length; i++) evalMemberPhones(ctx, evalMember(ctx, members[i]!), pw, sticky, 3);
+    for (let i = 1; i < members.length; i++) evalMemberPhones(ctx, evalMember(ctx, members[i]!), pw, 3);
     if (settled(ctx)) return;
   }
   // 4: every other WABA of the group.
-  const live = (m: MemberEntry) => evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, sticky, 4);
-  if (ctx.shared && addGroupShare(ctx, ctx.indexed!, group, pw, live)) {
+  if (ctx.shared && addGroupShare(ctx, ctx.indexed!, group, pw, evalOtherWaba)) {
     ctx.sharedUsed = true;
     return;
   }
-  for (const m of group.members) {
-    if (m.template.waba !== pw) evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, sticky, 4);
-  }
+  for (const m of group.members) if (m.template.waba !== pw) evalOtherWaba(ctx, m);
+}
+
+/** Rank 4: a member of another WABA than the primary, on its numbers. */
+function evalOtherWaba(ctx: Ctx, m: MemberEntry): void {
+  evalMemberPhones(ctx, evalMember(ctx, m), m.template.waba, 4);
+}
+
+/** Which of a WABA's numbers a rank evaluates (a selector, not a closure per decision). */
+const ALL = 0;
+const NOT_STICKY = 1;
+/** The primary phones (`isPrimaryPhone`), and the others, the sticky one left out of both. */
+const PRIMARY = 2;
+const OTHER = 3;
+
+function accepts(ctx: Ctx, only: number, p: PhoneEntry): boolean {
+  if (only === ALL) return true;
+  if (p === ctx.sticky) return false;
+  return only === NOT_STICKY || isPrimaryPhone(p, ctx.primary.phone) === (only === PRIMARY);
 }
 
 /** The shape equivalents must have: the primary template's, else the first member's of the requested category. */
@@ -237,13 +255,13 @@ function isPrimaryPhone(p: PhoneEntry, preferred: PhoneEntry | undefined): boole
   return preferred ? p === preferred : p.phone.enabled && p.phone.priority === p.waba.bestPriority;
 }
 
-function evalMemberPhones(ctx: Ctx, ms: MemberState, w: WabaEntry, sticky: PhoneEntry | undefined, rank: number): void {
+function evalMemberPhones(ctx: Ctx, ms: MemberState, w: WabaEntry, rank: number): void {
   if (!canImprove(ctx, ms, rank)) return;
   if (ctx.indexed !== null && ms.mask === 0 && !touches(ctx, w)) {
     evalTable(ctx, ms, numberTable(ctx.indexed, w, ctx.nowMs), rank);
     return;
   }
-  evalPhones(ctx, ms, w.phones, rank, sticky ? (p) => p !== sticky : undefined, tableFor(ctx, ms, w));
+  evalPhones(ctx, ms, w.phones, rank, NOT_STICKY, tableFor(ctx, ms, w));
 }
 
 /**
@@ -276,18 +294,18 @@ function evalPhones(
   ms: MemberState,
   phones: readonly PhoneEntry[],
   rank: number,
-  only?: (p: PhoneEntry) => boolean,
+  only: number,
   table: NumberTable | null = null,
 ): void {
   if (ms.mask === 0) {
     if (table !== null) {
-      for (const s of table.all) if (only === undefined || only(s.phone)) evalState(ctx, ms, s, rank);
+      for (const s of table.all) if (accepts(ctx, only, s.phone)) evalState(ctx, ms, s, rank);
     } else {
-      for (const p of phones) if (only === undefined || only(p)) evalPhone(ctx, ms, p, rank);
+      for (const p of phones) if (accepts(ctx, only, p)) evalPhone(ctx, ms, p, rank);
     }
     return;
   }
-  const listed = only === undefined ? phones : phones.filter(only);
+  const listed = only === ALL ? phones : phones.filter((p) => accepts(ctx, only, p));
   if (listed.length === 0) return;
   ctx.evaluated += listed.length;
   reject(ctx.rejections, rank, ms.mask, listed.length, () => ({
@@ -296,6 +314,7 @@ function evalPhones(
     phones: listed,
     phoneHealth: null,
     mask: ms.mask,
+    listed: null,
   }));
 }
 

@@ -1,7 +1,21 @@
-import { unitHash } from './hash';
+import { unitHash as unitHashImport } from './hash';
 import { portfolioFraction } from './evaluate';
-import { type Candidate, compareCandidates, comparePrefix, insert } from './rank';
+import {
+  type Candidate,
+  compareCandidates as compareCandidatesImport,
+  comparePrefix as comparePrefixImport,
+  insert as insertImport,
+  prefixOrder as prefixOrderImport,
+} from './rank';
 import type { UsageIndex } from './usage-index';
+
+// Bound once: tsx/esbuild compile each use of an imported binding to a getter call (the loops below run a hundred
+// times or more per decision).
+const unitHash = unitHashImport;
+const compareCandidates = compareCandidatesImport;
+const comparePrefix = comparePrefixImport;
+const insert = insertImport;
+const prefixOrder = prefixOrderImport;
 
 /**
  * The `spread` routing policy (docs/capacity.md). Every WABA's preferred template on its best-priority numbers
@@ -37,6 +51,8 @@ export function rankBySpread(
   seed: number,
   portfolios: number,
   indexed: UsageIndex | null,
+  block: SpreadBlock | null = null,
+  skip: Uint8Array | null = null,
 ): void {
   if (top === undefined) return;
   const topClass: Candidate[] = [];
@@ -49,15 +65,113 @@ export function rankBySpread(
       throughput[portfolioOf(c)]! += throughputOf(c, indexed);
     }
   }
+  // The block's candidates share one prefix: all of the best class, or all after it.
+  const blockTop = block !== null && indexed !== null && prefixOrder(block.candidates[0]!, top) === 0;
+  if (blockTop) addThroughput(block, skip, indexed, throughput);
   for (const c of topClass) {
     const weight = shareWeight(c, throughput[portfolioOf(c)]!, usedOf(c, indexed), throughputOf(c, indexed));
     rank(c, weight, best, k, seed);
   }
+  if (blockTop) rankBlock(block, skip, indexed, throughput, best, k, seed);
   // The rest rank after the whole best class: only needed when it has fewer than K candidates.
   if (best.length < k) {
-    for (const c of rest) {
+    const after = block !== null && !blockTop ? block.candidates.filter((c) => skip?.[c.position] !== 1) : [];
+    for (const c of [...rest, ...after]) {
       const throughputFraction = throughputOf(c, indexed) / c.phone.throughputLimit;
       rank(c, fractionOf(c, indexed) * throughputFraction, best, k, seed);
+    }
+  }
+}
+
+/**
+ * Candidates of one prefix, ranked together (group-share.ts: a group's shared best class, a hundred or more per
+ * decision): what ranking reads of each is laid out in arrays, so a decision reads those and the usage index, and
+ * touches a candidate itself only when it enters the K best.
+ */
+export interface SpreadBlock {
+  readonly candidates: readonly Candidate[];
+  readonly phone: Int32Array;
+  readonly throughputLimit: Float64Array;
+  readonly portfolio: Int32Array;
+  readonly limit: Float64Array;
+  /** 1 when the recipient would cost the portfolio its messaging limit (`capacity` is `new_recipient`). */
+  readonly newRecipient: Uint8Array;
+  readonly phoneHash: Float64Array;
+  readonly templateHash: Float64Array;
+  /** The member's position in its group (`skip` is by position). */
+  readonly position: Int32Array;
+}
+
+export function spreadBlock(candidates: readonly Candidate[]): SpreadBlock {
+  const n = candidates.length;
+  const b = {
+    candidates,
+    phone: new Int32Array(n),
+    throughputLimit: new Float64Array(n),
+    portfolio: new Int32Array(n),
+    limit: new Float64Array(n),
+    newRecipient: new Uint8Array(n),
+    phoneHash: new Float64Array(n),
+    templateHash: new Float64Array(n),
+    position: new Int32Array(n),
+  };
+  candidates.forEach((c, i) => {
+    b.phone[i] = c.phone.ordinal;
+    b.throughputLimit[i] = c.phone.throughputLimit;
+    b.portfolio[i] = c.portfolio;
+    b.limit[i] = c.limit;
+    b.newRecipient[i] = c.capacity === 'new_recipient' ? 1 : 0;
+    b.phoneHash[i] = c.phoneHash;
+    b.templateHash[i] = c.templateHash;
+    b.position[i] = c.position;
+  });
+  return b;
+}
+
+function addThroughput(b: SpreadBlock, skip: Uint8Array | null, indexed: UsageIndex, throughput: Float64Array) {
+  const sent = indexed.sent;
+  for (let i = 0; i < b.phone.length; i++) {
+    if (skip !== null && skip[b.position[i]!] === 1) continue;
+    throughput[b.portfolio[i]!]! += b.throughputLimit[i]! - sent[b.phone[i]!]!;
+  }
+}
+
+/** `rank` for every candidate of a best-class block, as `shareWeight` weighs them. */
+function rankBlock(
+  b: SpreadBlock,
+  skip: Uint8Array | null,
+  indexed: UsageIndex,
+  throughput: Float64Array,
+  best: Candidate[],
+  k: number,
+  seed: number,
+): void {
+  const { sent, used } = indexed;
+  const first = b.candidates[0]!;
+  // The block's prefix against the K-th best: recomputed only when the K-th changes.
+  let worst = best.length < k ? undefined : best[k - 1];
+  let order = worst === undefined ? -1 : prefixOrder(first, worst);
+  for (let i = 0; i < b.phone.length; i++) {
+    if (order > 0) return;
+    if (skip !== null && skip[b.position[i]!] === 1) continue;
+    const p = b.portfolio[i]!;
+    const portfolioLeft = throughput[p]!;
+    const left = b.throughputLimit[i]! - sent[b.phone[i]!]!;
+    const daily = SECONDS_PER_DAY * portfolioLeft;
+    const recipients = b.newRecipient[i] === 1 ? Math.min(daily, b.limit[i]! - used[p]!) : daily;
+    const weight = (recipients * left) / portfolioLeft;
+    const u = unitHash(seed, b.phoneHash[i]!, b.templateHash[i]!);
+    // -ln(u) > 1 - u: most of a large block is ruled out without the logarithm (by a margin far above rounding).
+    if (worst !== undefined && order === 0 && (1 - u) / weight > worst.spread) continue;
+    const spread = -Math.log(u) / weight;
+    if (worst !== undefined && order === 0 && spread > worst.spread) continue;
+    const c = b.candidates[i]!;
+    c.spread = spread;
+    if (worst !== undefined && order === 0 && compareCandidates(c, worst) >= 0) continue;
+    insert(best, k, c);
+    if (best.length === k && best[k - 1] !== worst) {
+      worst = best[k - 1]!;
+      order = prefixOrder(first, worst);
     }
   }
 }
