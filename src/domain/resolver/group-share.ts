@@ -8,7 +8,7 @@ import {
   count as countImport,
   emptyRejections,
 } from './rejections';
-import type { Ctx } from './scan';
+import { type Ctx, touchedWabas } from './scan';
 import { type SpreadBlock, spreadBlock } from './spread';
 import { type UsageIndex, numberTable } from './usage-index';
 
@@ -165,11 +165,17 @@ export function addGroupShare(
   return true;
 }
 
-/** A membership mask of `list` over positions below `n`. */
+/**
+ * A membership mask of `list` over positions below `n`: one array reused by every decision (a decision reads it
+ * until it has ranked, before the next starts), not one allocated per decision.
+ */
+let positionScratch = new Uint8Array(128);
 function positions(list: readonly number[], n: number): Uint8Array {
-  const mask = new Uint8Array(n);
-  for (const pos of list) mask[pos] = 1;
-  return mask;
+  if (positionScratch.length < n) positionScratch = new Uint8Array(n * 2);
+  const out = positionScratch;
+  out.fill(0, 0, n);
+  for (const pos of list) out[pos] = 1;
+  return out;
 }
 
 /**
@@ -183,21 +189,29 @@ function touchedOf(
   primary: WabaEntry | undefined,
 ): { touched: number[]; skipped: number[] } {
   const skipped: number[] = [];
-  const add = (pos: number) => {
-    if (!skipped.includes(pos)) skipped.push(pos);
-  };
-  const byWaba = (w: WabaEntry | undefined) => {
-    if (w !== undefined) for (const m of group.byWaba.get(w.waba.id) ?? []) add(m.order);
-  };
-  byWaba(primary);
+  addWaba(skipped, group, primary);
   const primaries = skipped.length;
-  byWaba(ctx.sticky?.waba);
-  for (const ids of [ctx.exP, ctx.open]) for (const id of ids ?? []) byWaba(ctx.index.phones.get(id)?.waba);
-  for (const id of ctx.exW ?? []) byWaba(ctx.index.wabas.get(id));
-  if (ctx.exT !== null) for (const m of group.members) if (ctx.exT.includes(m.template.template.id)) add(m.order);
-  for (const id of ctx.counted ?? []) for (const pos of share.byPortfolio.get(id) ?? []) add(pos);
-  const touched = skipped.slice(primaries).filter((pos) => group.members[pos]!.template.waba !== primary);
-  return { touched: touched.sort((a, b) => a - b), skipped: skipped.sort((a, b) => a - b) };
+  for (const w of touchedWabas(ctx)) addWaba(skipped, group, w);
+  for (const id of ctx.exW ?? []) addWaba(skipped, group, ctx.index.wabas.get(id));
+  if (ctx.exT !== null) {
+    for (const m of group.members) if (ctx.exT.includes(m.template.template.id)) addPosition(skipped, m.order);
+  }
+  for (const id of ctx.counted ?? []) for (const pos of share.byPortfolio.get(id) ?? []) addPosition(skipped, pos);
+  const touched: number[] = [];
+  for (let i = primaries; i < skipped.length; i++) {
+    if (group.members[skipped[i]!]!.template.waba !== primary) touched.push(skipped[i]!);
+  }
+  return { touched: touched.sort(byNumber), skipped: skipped.sort(byNumber) };
+}
+
+const byNumber = (a: number, b: number): number => a - b;
+
+function addPosition(list: number[], pos: number): void {
+  if (!list.includes(pos)) list.push(pos);
+}
+
+function addWaba(list: number[], group: GroupEntry, w: WabaEntry | undefined): void {
+  if (w !== undefined) for (const m of group.byWaba.get(w.waba.id) ?? []) addPosition(list, m.order);
 }
 
 function groupShare(ctx: Ctx, indexed: UsageIndex, group: GroupEntry): GroupShare {

@@ -275,6 +275,11 @@ function tableFor(ctx: Ctx, ms: MemberState, w: WabaEntry): NumberTable | null {
 
 /** Whether the request sees a number of `w` differently from the usage index's table. */
 function touches(ctx: Ctx, w: WabaEntry): boolean {
+  return touchedWabas(ctx).includes(w);
+}
+
+/** The WABAs of the sticky number, of excluded numbers and of numbers with an open window (`Ctx.touched`). */
+export function touchedWabas(ctx: Ctx): readonly WabaEntry[] {
   if (ctx.touched === null) {
     const touched: WabaEntry[] = ctx.sticky ? [ctx.sticky.waba] : [];
     for (const ids of [ctx.exP, ctx.open]) {
@@ -285,7 +290,7 @@ function touches(ctx: Ctx, w: WabaEntry): boolean {
     }
     ctx.touched = touched;
   }
-  return ctx.touched.includes(w);
+  return ctx.touched;
 }
 
 /** The member's `phones` (those `only` accepts) at `rank`: one rejection for all when the member is excluded. */

@@ -55,20 +55,15 @@ export function rankBySpread(
   skip: Uint8Array | null = null,
 ): void {
   if (top === undefined) return;
-  const topClass: Candidate[] = [];
-  const rest: Candidate[] = [];
-  const throughput = new Float64Array(portfolios);
-  for (const c of pool) {
-    if (comparePrefix(c.degraded, c.tier, c.quality, c.pressure, c.order, c.priority, top) !== 0) rest.push(c);
-    else {
-      topClass.push(c);
-      throughput[portfolioOf(c)]! += throughputOf(c, indexed);
-    }
-  }
+  const inTop = (c: Candidate) =>
+    comparePrefix(c.degraded, c.tier, c.quality, c.pressure, c.order, c.priority, top) === 0;
+  const throughput = portfolioScratch(portfolios);
+  for (const c of pool) if (inTop(c)) throughput[portfolioOf(c)]! += throughputOf(c, indexed);
   // The block's candidates share one prefix: all of the best class, or all after it.
   const blockTop = block !== null && indexed !== null && prefixOrder(block.candidates[0]!, top) === 0;
   if (blockTop) addThroughput(block, skip, indexed, throughput);
-  for (const c of topClass) {
+  for (const c of pool) {
+    if (!inTop(c)) continue;
     const weight = shareWeight(c, throughput[portfolioOf(c)]!, usedOf(c, indexed), throughputOf(c, indexed));
     rank(c, weight, best, k, seed);
   }
@@ -76,11 +71,22 @@ export function rankBySpread(
   // The rest rank after the whole best class: only needed when it has fewer than K candidates.
   if (best.length < k) {
     const after = block !== null && !blockTop ? block.candidates.filter((c) => skip?.[c.position] !== 1) : [];
-    for (const c of [...rest, ...after]) {
+    for (const c of [...pool.filter((x) => !inTop(x)), ...after]) {
       const throughputFraction = throughputOf(c, indexed) / c.phone.throughputLimit;
       rank(c, fractionOf(c, indexed) * throughputFraction, best, k, seed);
     }
   }
+}
+
+/**
+ * The best class's throughput left per portfolio, zeroed: one array reused by every decision (a decision runs to
+ * completion before the next starts), not one allocated per decision.
+ */
+let scratch = new Float64Array(16);
+function portfolioScratch(portfolios: number): Float64Array {
+  if (scratch.length < portfolios) scratch = new Float64Array(portfolios * 2);
+  scratch.fill(0, 0, portfolios);
+  return scratch;
 }
 
 /**
