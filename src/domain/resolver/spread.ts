@@ -3,7 +3,6 @@ import { portfolioFraction } from './evaluate';
 import {
   type Candidate,
   compareCandidates as compareCandidatesImport,
-  comparePrefix as comparePrefixImport,
   insert as insertImport,
   prefixOrder as prefixOrderImport,
 } from './rank';
@@ -13,7 +12,6 @@ import type { UsageIndex } from './usage-index';
 // times or more per decision).
 const unitHash = unitHashImport;
 const compareCandidates = compareCandidatesImport;
-const comparePrefix = comparePrefixImport;
 const insert = insertImport;
 const prefixOrder = prefixOrderImport;
 
@@ -51,27 +49,26 @@ export function rankBySpread(
   seed: number,
   portfolios: number,
   indexed: UsageIndex | null,
-  block: SpreadBlock | null = null,
-  skip: Uint8Array | null = null,
+  block: SpreadBlock | null,
+  skip: Uint8Array | null,
 ): void {
   if (top === undefined) return;
-  const inTop = (c: Candidate) =>
-    comparePrefix(c.degraded, c.tier, c.quality, c.pressure, c.order, c.priority, top) === 0;
   const throughput = portfolioScratch(portfolios);
-  for (const c of pool) if (inTop(c)) throughput[portfolioOf(c)]! += throughputOf(c, indexed);
+  for (const c of pool) if (prefixOrder(c, top) === 0) throughput[portfolioOf(c)]! += throughputOf(c, indexed);
   // The block's candidates share one prefix: all of the best class, or all after it.
   const blockTop = block !== null && indexed !== null && prefixOrder(block.candidates[0]!, top) === 0;
   if (blockTop) addThroughput(block, skip, indexed, throughput);
   for (const c of pool) {
-    if (!inTop(c)) continue;
-    const weight = shareWeight(c, throughput[portfolioOf(c)]!, usedOf(c, indexed), throughputOf(c, indexed));
-    rank(c, weight, best, k, seed);
+    if (prefixOrder(c, top) !== 0) continue;
+    const isNew = c.capacity === 'new_recipient';
+    const p = portfolioOf(c);
+    rank(c, shareWeight(isNew, c.limit, usedOf(c, indexed), throughput[p]!, throughputOf(c, indexed)), best, k, seed);
   }
   if (blockTop) rankBlock(block, skip, indexed, throughput, best, k, seed);
   // The rest rank after the whole best class: only needed when it has fewer than K candidates.
   if (best.length < k) {
     const after = block !== null && !blockTop ? block.candidates.filter((c) => skip?.[c.position] !== 1) : [];
-    for (const c of [...pool.filter((x) => !inTop(x)), ...after]) {
+    for (const c of [...pool.filter((x) => prefixOrder(x, top) !== 0), ...after]) {
       const throughputFraction = throughputOf(c, indexed) / c.phone.throughputLimit;
       rank(c, fractionOf(c, indexed) * throughputFraction, best, k, seed);
     }
@@ -142,7 +139,7 @@ function addThroughput(b: SpreadBlock, skip: Uint8Array | null, indexed: UsageIn
   }
 }
 
-/** `rank` for every candidate of a best-class block, as `shareWeight` weighs them. */
+/** `rank` for every candidate of a best-class block, weighed by `shareWeight` as the pooled ones are. */
 function rankBlock(
   b: SpreadBlock,
   skip: Uint8Array | null,
@@ -163,9 +160,7 @@ function rankBlock(
     const p = b.portfolio[i]!;
     const portfolioLeft = throughput[p]!;
     const left = b.throughputLimit[i]! - sent[b.phone[i]!]!;
-    const daily = SECONDS_PER_DAY * portfolioLeft;
-    const recipients = b.newRecipient[i] === 1 ? Math.min(daily, b.limit[i]! - used[p]!) : daily;
-    const weight = (recipients * left) / portfolioLeft;
+    const weight = shareWeight(b.newRecipient[i] === 1, b.limit[i]!, used[p]!, portfolioLeft, left);
     const u = unitHash(seed, b.phoneHash[i]!, b.templateHash[i]!);
     // -ln(u) > 1 - u: most of a large block is ruled out without the logarithm (by a margin far above rounding).
     if (worst !== undefined && order === 0 && (1 - u) / weight > worst.spread) continue;
@@ -200,12 +195,13 @@ function rank(c: Candidate, weight: number, best: Candidate[], k: number, seed: 
 
 /** The weight of a best-class candidate: see the module comment. */
 function shareWeight(
-  c: Pick<Candidate, 'capacity' | 'limit'>,
-  portfolioThroughputLeft: number,
+  newRecipient: boolean,
+  limit: number,
   used: number,
+  portfolioThroughputLeft: number,
   throughputLeft: number,
 ): number {
   const daily = SECONDS_PER_DAY * portfolioThroughputLeft;
-  const recipients = c.capacity === 'new_recipient' ? Math.min(daily, c.limit - used) : daily;
+  const recipients = newRecipient ? Math.min(daily, limit - used) : daily;
   return (recipients * throughputLeft) / portfolioThroughputLeft;
 }
