@@ -46,5 +46,3 @@ void run().then(async (answer) => {
   post(answer);
   port.close();
 });
-
-void run();

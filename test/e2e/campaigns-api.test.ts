@@ -36,6 +36,10 @@ describe('campaigns: the API contract', () => {
     assert.equal(up.status, 200, JSON.stringify(up.body));
     assert.equal(up.body.added, 2);
     assert.equal(up.body.duplicates, 1);
+    // The upload is ingested once: its one duplicate is the campaign's one skipped row, and its two rows are all it has.
+    const drafted = await campaignView(stack, created.body.id);
+    assert.equal(drafted.counts.skipped, 1, JSON.stringify(drafted.counts));
+    assert.equal(drafted.counts.total, 2, JSON.stringify(drafted.counts));
     assert.deepEqual(
       up.body.rejected.map((r: { line: number; field: string }) => [r.line, r.field]),
       [
