@@ -1,3 +1,4 @@
+import { createAdmitActivities } from './admit';
 import { composeLifeline, type Lifeline, type LifelineClients } from '../src/composition';
 import { sealedTokens } from '../src/delivery';
 import { createCampaignActivities } from './campaign';
@@ -28,6 +29,7 @@ function hostedActivities(l: Lifeline, observer: DeliveryObserver | undefined) {
     ...createMessageActivities(l),
     ...createFallbackActivities(l),
     ...createRegistryActivities(l),
+    ...createAdmitActivities(l),
     ...createSendActivities({
       attempts: l.messages,
       registry: l.cache,
@@ -38,6 +40,7 @@ function hostedActivities(l: Lifeline, observer: DeliveryObserver | undefined) {
       breaker: l.breaker,
       consent: l.sendConsent,
       windows: l.windows,
+      progress: l.messages,
     }),
     ...createCampaignActivities({
       campaigns: l.campaignRepo,

@@ -14,7 +14,10 @@ export interface MessageDeps {
 
 export function createMessageActivities(deps: MessageDeps) {
   return {
-    /** Writes the read model: the message's status and, idempotently, one timeline event. */
+    /**
+     * Writes the read model: the message's status and, idempotently, one timeline event. A delivered message's
+     * final record carries its sticky sender (revision 3 of the path), one local activity instead of two.
+     */
     async recordProgress(input: {
       tenantId: string;
       messageId: string;
@@ -22,7 +25,10 @@ export function createMessageActivities(deps: MessageDeps) {
       event?: { type: TimelineEventType; data: Record<string, unknown>; key: string };
       deliveredVia?: DeliveredVia;
       failure?: { reason: FailureReason; code?: number };
+      sticky?: { recipient: string; phoneNumberId: string };
     }): Promise<void> {
+      if (input.sticky)
+        await deps.contacts.setSticky(input.tenantId, input.sticky.recipient, input.sticky.phoneNumberId);
       await deps.messages.setStatus(
         input.tenantId,
         input.messageId,

@@ -55,6 +55,12 @@ export function observeActivities(acts: Activities, observer: DeliveryObserver =
       observer.resolved(out.outcome, (performance.now() - started) / 1000);
       return out;
     },
+    async admit(input) {
+      const started = performance.now();
+      const out = await acts.admit(input);
+      if ('resolved' in out) observer.resolved(out.resolved.outcome, (performance.now() - started) / 1000);
+      return out;
+    },
     async recordConsent(input) {
       await acts.recordConsent(input);
       const o = input.outcome;

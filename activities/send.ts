@@ -9,9 +9,13 @@ import {
 } from '../src/delivery';
 import { FAILURE_KINDS } from '../src/domain/failure';
 import type { SendParameters } from '../src/domain/send-parameters';
+import type { MessagesRepo } from '../src/db/repositories/messages';
 
 /** The send step's ports, minus the logger: an activity logs through its own context. */
-export type SendActivityDeps = Omit<SendDeps, 'log'>;
+export type SendActivityDeps = Omit<SendDeps, 'log'> & {
+  /** The message's read model, where an accepted send records `sent` (revision 3 of the path). */
+  progress: Pick<MessagesRepo, 'setStatus'>;
+};
 
 /** A refused send, thrown to the workflow with its classification as details (classified once, never re-wrapped). */
 function refusal(outcome: Extract<SendOutcome, { outcome: 'refused' }>): ApplicationFailure {
@@ -46,11 +50,42 @@ export function createSendActivities(ports: SendActivityDeps) {
     log: { warn: (message, meta) => Context.current().log.warn(message, meta) },
   };
   return {
-    /** Sends one template attempt (the message itself, or a Smart Utility Fallback consent prompt). */
+    /**
+     * Sends one template attempt (the message itself, or a Smart Utility Fallback consent prompt). With `recordSent`
+     * (revision 3 of the path) an accepted send also writes the message's `sent` status and timeline event, which
+     * saves the workflow a local activity; a failed write only says so (`sentRecorded` unset) and the workflow
+     * writes it itself — the send, which Meta accepted, is never failed or retried for it.
+     */
     async sendTemplate(
-      input: AttemptRequest & { combination: Combination; parameters?: SendParameters; kind?: 'template' | 'consent' },
-    ): Promise<SendResult> {
-      return accepted(await sendTemplate(deps, input));
+      input: AttemptRequest & {
+        combination: Combination;
+        parameters?: SendParameters;
+        kind?: 'template' | 'consent';
+        recordSent?: { key: string };
+      },
+    ): Promise<SendResult & { sentRecorded?: true }> {
+      const result = accepted(await sendTemplate(deps, input));
+      if (!input.recordSent || !result.wamid) return result;
+      try {
+        await ports.progress.setStatus(
+          input.tenantId,
+          input.messageId,
+          'sent',
+          {},
+          {
+            type: 'sent',
+            data: { attemptId: input.attemptId, wamid: result.wamid, combination: input.combination },
+            dedupeKey: input.recordSent.key,
+          },
+        );
+        return { ...result, sentRecorded: true };
+      } catch (err) {
+        deps.log.warn('the sent record failed; the workflow writes it', {
+          attemptId: input.attemptId,
+          err: String(err),
+        });
+        return result;
+      }
     },
 
     /** Sends one free-form session message (inside the service window the customer's reply opened). */

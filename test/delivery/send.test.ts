@@ -23,6 +23,8 @@ import { DEFAULT_BREAKER_POLICY } from '../../src/services/breaker-state';
 import { createCircuitBreaker } from '../../src/services/circuit-breaker';
 import { createHealthUpdates } from '../../src/services/health-updates';
 import { createRegistryCache } from '../../src/services/registry-cache';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createSendActivities } from '../../activities/send';
 import { FESTIVE, optIn, registerWabas } from '../helpers/festive';
 import { startStack, TEST_ENCRYPTION_KEY, type Stack } from '../helpers/stack';
 
@@ -171,5 +173,36 @@ describe('the delivery core send step (no Temporal around it)', () => {
       ],
     );
     assert.deepEqual(warnings, []);
+  });
+
+  it('when the send activity is asked to record `sent`, then an accepted send writes it once, and a failed write leaves it to the workflow', async () => {
+    const m = await newMessage(ASHA);
+    const { result: first, seq } = await sendPastCapacity(m.id, ASHA, 1, m.combination);
+    assert.ok(first.outcome === 'accepted', JSON.stringify(first));
+    const { log: _log, ...ports } = deps;
+    const messages = createMessagesRepo(stack.db.pool);
+    const env = new MockActivityEnvironment();
+    // The attempt is in the ledger: each activity call below returns its wamid without calling Meta again.
+    const input = { ...request(m.id, ASHA, seq, m.combination), recordSent: { key: 'step-1' } };
+    const down = createSendActivities({
+      ...ports,
+      progress: {
+        setStatus: async () => {
+          throw new Error('connection terminated');
+        },
+      },
+    });
+    assert.deepEqual(await env.run(down.sendTemplate, input), { wamid: first.wamid });
+    const up = createSendActivities({ ...ports, progress: messages });
+    assert.deepEqual(await env.run(up.sendTemplate, input), { wamid: first.wamid, sentRecorded: true });
+    // A retried send (a worker crash after the write) writes the same event under the same key: still one.
+    await env.run(up.sendTemplate, input);
+    const sent = (await messages.events(stack.tenant.id, m.id)).filter((e) => e.type === 'sent');
+    assert.deepEqual(
+      sent.map((e) => e.data),
+      [{ attemptId: input.attemptId, wamid: first.wamid, combination: m.combination }],
+    );
+    const row = await stack.db.pool.query('SELECT status FROM messages WHERE id = $1', [m.id]);
+    assert.equal(row.rows[0].status, 'sent');
   });
 });

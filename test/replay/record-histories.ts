@@ -13,8 +13,8 @@ import { waitFor } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 import { SUF, sufMessage, sufScenario } from '../helpers/suf-scenario';
 
-/** The path's current revision (docs/temporal.md, "Path revisions"): r2 sends through local activities. */
-const REVISION = 'r2-local-send';
+/** The path's current revision (docs/temporal.md, "Path revisions"): r3 runs three local activities, not six. */
+const REVISION = 'r3-fewer-local-activities';
 const OUT = path.join(__dirname, '../fixtures/histories', REVISION);
 const timing = { statusTimeout: '15s', noneBackoff: '200ms', maxWait: '1s', deadline: '60s' };
 const ASHA = FESTIVE.customers.asha;

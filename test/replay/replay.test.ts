@@ -33,7 +33,7 @@ const PATHS = [
 
 describe('messageDelivery replays its recorded histories (determinism)', () => {
   it('when the fixtures are listed, then every revision covers every lifecycle path', () => {
-    assert.deepEqual(revisions, ['r1-remote-send', 'r2-local-send']);
+    assert.deepEqual(revisions, ['r1-remote-send', 'r2-local-send', 'r3-fewer-local-activities']);
     for (const revision of revisions) {
       const names = fixtures.filter((f) => f.revision === revision).map((f) => f.name);
       assert.deepEqual(names.sort(), PATHS, revision);
@@ -54,6 +54,25 @@ describe('messageDelivery replays its recorded histories (determinism)', () => {
     assert.equal(r2.activities, 0);
     assert.ok(r2.workflowTasks < r1.workflowTasks, JSON.stringify({ r1, r2 }));
     assert.ok(r2.events < r1.events, JSON.stringify({ r1, r2 }));
+  });
+
+  it('when r2 and r3 histories of a delivered message are compared, then r3 runs three local activities, not six', () => {
+    const localActivities = (revision: string) => {
+      const { events } = fixtures.find((f) => f.revision === revision && f.name === 'delivered')!.history;
+      return events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+        .map((e) => activityTypeOf(e.markerRecordedEventAttributes));
+    };
+    assert.deepEqual(localActivities('r2-local-send'), [
+      'checkConsent',
+      'resolveCombination',
+      'sendTemplate',
+      'recordProgress',
+      'recordDelivered',
+      'recordProgress',
+    ]);
+    // admit = consent + the first resolution; the send writes `sent`; the final record writes the sticky sender.
+    assert.deepEqual(localActivities('r3-fewer-local-activities'), ['admit', 'sendTemplate', 'recordProgress']);
   });
 
   for (const f of fixtures) {
@@ -78,3 +97,9 @@ describe('messageDelivery replays its recorded histories (determinism)', () => {
     );
   });
 });
+
+/** A local activity's type, from its marker's `data` payload (the SDK core's JSON: `{ seq, activity_type, … }`). */
+function activityTypeOf(marker: Record<string, any>): string {
+  const payload = marker.details.data.payloads[0];
+  return (JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as { activity_type: string }).activity_type;
+}

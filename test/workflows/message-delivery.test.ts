@@ -43,7 +43,7 @@ const input = (messageId: string, suf = false): MessageDeliveryInput => ({
 
 function stubs(overrides: Partial<Activities>, calls: string[]): Partial<Activities> {
   const note = (name: string) => calls.push(name);
-  return {
+  const acts = {
     recordProgress: async () => undefined,
     markAttemptFailed: async () => undefined,
     recordDelivered: async () => undefined,
@@ -57,7 +57,13 @@ function stubs(overrides: Partial<Activities>, calls: string[]): Partial<Activit
       };
     },
     ...overrides,
-  } as Partial<Activities>;
+  } as Activities;
+  // Revision 3 of the path admits with consent and the first resolution in one activity: the same stubs.
+  const admit: Activities['admit'] = async (i) => {
+    const consent = await acts.checkConsent(i);
+    return consent.allowed ? { consent, resolved: await acts.resolveCombination(i) } : { consent };
+  };
+  return { ...acts, admit: overrides.admit ?? admit };
 }
 
 /**
@@ -214,4 +220,39 @@ describe('messageDelivery races (stub activities, real Temporal server)', () => 
     assert.equal(result.status, 'delivered');
     assert.deepEqual(calls, ['resolve:offer', 'send'], 'one resolution, one send');
   });
+
+  for (const sentRecorded of [true, false]) {
+    it(`when the send ${sentRecorded ? 'wrote' : 'could not write'} the sent record, then the workflow ${sentRecorded ? 'does not write it again' : 'writes it itself'} and the final record carries the sticky sender`, async () => {
+      const messageId = `00000000-0000-4000-8000-00000000001${sentRecorded ? 1 : 0}`;
+      const calls: string[] = [];
+      const records: { status: string; key?: string; sticky?: unknown }[] = [];
+      let sentKey: string | undefined;
+      const result = await run(
+        messageId,
+        stubs(
+          {
+            sendTemplate: async (i) => {
+              sentKey = i.recordSent?.key;
+              await temporal.client.workflow
+                .getHandle(`wf-test-${messageId}`)
+                .signal(statusSignal, { wamid: 'wamid.D1', status: 'delivered', timestamp: new Date().toISOString() });
+              return sentRecorded ? { wamid: 'wamid.D1', sentRecorded: true as const } : { wamid: 'wamid.D1' };
+            },
+            recordProgress: async (i) => void records.push({ status: i.status, key: i.event?.key, sticky: i.sticky }),
+            recordDelivered: async () => void calls.push('recordDelivered'),
+          },
+          calls,
+        ),
+      );
+      assert.equal(result.status, 'delivered');
+      assert.ok(sentKey, 'the send is asked to write the sent record');
+      const expected = sentRecorded ? [] : [{ status: 'sent', key: sentKey, sticky: undefined }];
+      assert.deepEqual(records, [
+        ...expected,
+        { status: 'delivered', key: 'step-2', sticky: { recipient: '447700900123', phoneNumberId: 'P1' } },
+      ]);
+      assert.equal(sentKey, 'step-1');
+      assert.ok(!calls.includes('recordDelivered'), 'no separate sticky-sender activity');
+    });
+  }
 });

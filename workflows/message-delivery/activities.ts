@@ -1,4 +1,4 @@
-import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../../src/domain/failure';
 
@@ -24,18 +24,23 @@ const remoteSend = proxyActivities<Activities>(SEND_OPTIONS);
 const localSend = proxyLocalActivities<Activities>(SEND_OPTIONS);
 
 /** Sends run as local activities from revision 2 of the path on (docs/temporal.md, "Local sends"). */
-const LOCAL_SEND_PATCH = 'send-as-local-activity';
+export const LOCAL_SEND_PATCH = 'send-as-local-activity';
 
 /**
  * The send activities. A send is one HTTP call to Meta bounded by the client's timeout, made by the worker that
  * runs the workflow: as a local activity it costs no task-queue round trip, no activity events and no second
  * workflow task. A retry after a crash replays it on another worker, where the send step's attempt ledger
  * returns the wamid an earlier try already got (docs/delivery-guarantees.md) — as it did for a retried activity.
+ * `isPatched` is the run's patch check (`Run.patched`), which knows the revisions that imply this patch.
  */
-export const send: Pick<Activities, 'sendTemplate' | 'sendSession'> = {
-  sendTemplate: (input) => (patched(LOCAL_SEND_PATCH) ? localSend : remoteSend).sendTemplate(input),
-  sendSession: (input) => (patched(LOCAL_SEND_PATCH) ? localSend : remoteSend).sendSession(input),
-};
+export function sendActivities(
+  isPatched: (patchId: string) => boolean,
+): Pick<Activities, 'sendTemplate' | 'sendSession'> {
+  return {
+    sendTemplate: (input) => (isPatched(LOCAL_SEND_PATCH) ? localSend : remoteSend).sendTemplate(input),
+    sendSession: (input) => (isPatched(LOCAL_SEND_PATCH) ? localSend : remoteSend).sendSession(input),
+  };
+}
 
 /** Consent, resolution and ledger writes: fast, local to the worker, generously retried. */
 export const local = proxyLocalActivities<Activities>({

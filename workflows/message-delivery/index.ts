@@ -1,6 +1,8 @@
-import { patched, setCurrentDetails } from '@temporalio/workflow';
+import { setCurrentDetails } from '@temporalio/workflow';
 import { attemptId } from '../../src/delivery/attempt-ids';
+import type { ConsentVerdict } from '../../src/delivery/consent';
 import { decide, type DecideContext } from '../../src/delivery/decide';
+import type { ResolveOutput } from '../../src/delivery/resolve';
 import { isFinalAttemptStatus } from '../../src/delivery/types';
 import type {
   AttemptView,
@@ -10,7 +12,7 @@ import type {
   MessageDeliveryResult,
   MessageDeliveryWorkflow,
 } from '../definitions';
-import { local, send } from './activities';
+import { local, sendActivities } from './activities';
 import { startAttempts, type Attempts } from './attempts';
 import { deliveredAttempt, startRun, type Run } from './run';
 import { smartUtilityFallback } from './smart-utility-fallback';
@@ -27,8 +29,9 @@ const DEFAULT_LATE_STATUS_WINDOW_MS = 24 * 3_600_000;
  */
 export async function messageDelivery(input: MessageDeliveryInput): Promise<MessageDeliveryResult> {
   const run = startRun(input);
-  const consent = await local.checkConsent({ tenantId: input.tenantId, recipient: input.recipient });
-  if (!consent.allowed) return run.fail(consent.reason);
+  const attempts = startAttempts(input);
+  const admitted = await admit(run, attempts);
+  if (!admitted.consent.allowed) return run.fail(admitted.consent.reason);
   if (input.promoted) {
     // A campaign recipient after its retry rounds (docs/campaigns.md): its attempts so far were the campaign's.
     const { attempts: sent, combination, failure } = input.promoted;
@@ -43,23 +46,25 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
     return smartUtilityFallback(run, failure, combination);
   }
 
-  const attempts = startAttempts(input);
+  let firstResolution = admitted.resolved;
   while (attempts.left()) {
     if (run.cancelled()) return run.finish('cancelled', { reason: run.cancelled() });
     const delivered = deliveredAttempt(run.state.attempts);
     if (delivered) return run.deliver(delivered);
 
-    const combination = await resolve(run, attempts);
+    const combination = await resolve(run, attempts, firstResolution);
+    firstResolution = undefined;
     if (!combination) {
       if (await waitForAHealthyCombination(run, attempts)) continue;
       return run.fail('no_healthy_combination');
     }
     const attempt = startAttempt(run, attempts, combination);
-    let failure = await sendWithResends(run, attempts, attempt, combination);
+    const sent = await sendWithResends(run, attempts, attempt, combination);
+    let failure = sent.failure;
     // Cancelled, or delivered after all (reported by attempt id): the top of the loop ends the message.
     if (run.cancelled() || deliveredAttempt(run.state.attempts)) continue;
     if (!failure) {
-      const status = await awaitStatus(run, attempt, combination);
+      const status = await awaitStatus(run, attempt, combination, sent.sentRecorded);
       if (status.outcome === 'delivered') return run.deliver(status.attempt);
       if (status.outcome === 'cancelled') continue;
       if (status.outcome === 'no_status')
@@ -75,21 +80,34 @@ export async function messageDelivery(input: MessageDeliveryInput): Promise<Mess
 // Clients start the workflow by name with this signature; the compiler keeps the two in step.
 const _signature: MessageDeliveryWorkflow = messageDelivery;
 
-/** Resolve: the healthiest least-deviating combination, avoiding what failed this message. */
-async function resolve(run: Run, attempts: Attempts): Promise<Combination | undefined> {
-  const resolved = await local.resolveCombination({
-    ...run.input,
-    exclude: attempts.exclude,
-    step: attempts.resolution(),
-  });
-  if (patched(ROUTING_DETAILS_PATCH)) setCurrentDetails(routingDetails(resolved));
+/**
+ * Consent, and from revision 3 of the path the first resolution with it, in one local activity (docs/temporal.md,
+ * "Path revisions"). A promoted campaign recipient needs no resolution: its fallback resolves its own prompt.
+ */
+async function admit(run: Run, attempts: Attempts): Promise<{ consent: ConsentVerdict; resolved?: ResolveOutput }> {
+  const { tenantId, recipient } = run.input;
+  if (run.input.promoted || !run.fewerLocalActivities)
+    return { consent: await local.checkConsent({ tenantId, recipient }) };
+  return local.admit({ ...run.input, exclude: attempts.exclude, step: attempts.resolution() });
+}
+
+/** Resolve: the healthiest least-deviating combination, avoiding what failed this message (or the one admit found). */
+async function resolve(run: Run, attempts: Attempts, admitted?: ResolveOutput): Promise<Combination | undefined> {
+  const resolved =
+    admitted ??
+    (await local.resolveCombination({
+      ...run.input,
+      exclude: attempts.exclude,
+      step: attempts.resolution(),
+    }));
+  if (run.patched(ROUTING_DETAILS_PATCH)) setCurrentDetails(routingDetails(resolved));
   if (resolved.outcome === 'none') return undefined;
   attempts.resolved();
   return resolved.combination;
 }
 
 /** The Web UI's "current details": the latest routing decision and the resolver's reason, in Markdown. */
-export function routingDetails(r: Awaited<ReturnType<typeof local.resolveCombination>>): string {
+export function routingDetails(r: ResolveOutput): string {
   if (r.outcome === 'none') return `**No healthy combination** (${r.reason}); waiting for one.`;
   const c = r.combination;
   const why = r.why ? `\n\n${r.why}` : '';
@@ -128,9 +146,12 @@ async function sendWithResends(
   attempts: Attempts,
   attempt: AttemptView,
   combination: Combination,
-): Promise<FailureClass | undefined> {
-  const sendIt = (resendAfter?: number) =>
-    send.sendTemplate({
+): Promise<{ failure?: FailureClass; sentRecorded: boolean }> {
+  // From revision 3 of the path an accepted send writes the `sent` record itself (one local activity fewer).
+  const recordsSent = run.fewerLocalActivities;
+  let sentRecorded = false;
+  const sendIt = async (resendAfter?: number) => {
+    const result = await sendActivities(run.patched).sendTemplate({
       resendAfter,
       ...run.ctx,
       workflowId: run.workflowId(),
@@ -139,18 +160,22 @@ async function sendWithResends(
       combination,
       recipient: run.input.recipient,
       parameters: run.input.parameters,
+      recordSent: recordsSent ? { key: run.nextStepKey() } : undefined,
     });
+    sentRecorded = result.sentRecorded === true;
+    return result;
+  };
   let failure = await run.sendAttempt(attempt, sendIt);
   while (failure) {
     const next = decide(failure, decideContext(run, attempts, combination, { outcomeUnknown: true }));
-    if (next.action !== 'retry_attempt') return failure;
+    if (next.action !== 'retry_attempt') return { failure, sentRecorded: false };
     attempts.resend();
     await run.waitUntil(() => deliveredAttempt(run.state.attempts) !== undefined, next.afterMs);
-    if (run.cancelled() || deliveredAttempt(run.state.attempts)) return failure;
+    if (run.cancelled() || deliveredAttempt(run.state.attempts)) return { failure, sentRecorded: false };
     attempt.status = 'sending';
     failure = await run.sendAttempt(attempt, sendIt);
   }
-  return undefined;
+  return { sentRecorded };
 }
 
 type StatusOutcome =
@@ -160,15 +185,23 @@ type StatusOutcome =
   | { outcome: 'no_status' };
 
 /** Await status: Meta accepted the send; wait for its delivery (of this or an earlier attempt) or failure. */
-async function awaitStatus(run: Run, attempt: AttemptView, combination: Combination): Promise<StatusOutcome> {
-  await run.setStatus('sent', {
-    type: 'sent',
-    data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination },
-  });
+async function awaitStatus(
+  run: Run,
+  attempt: AttemptView,
+  combination: Combination,
+  sentRecorded: boolean,
+): Promise<StatusOutcome> {
+  if (sentRecorded) run.recorded('sent');
+  else {
+    await run.setStatus('sent', {
+      type: 'sent',
+      data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination },
+    });
+  }
   const settledOrDelivered = () =>
     isFinalAttemptStatus(attempt.status) || deliveredAttempt(run.state.attempts) !== undefined;
   let settled = await run.waitUntil(settledOrDelivered, run.input.timing.statusTimeoutMs);
-  if (!settled && !run.cancelled() && patched(LATE_STATUS_PATCH)) {
+  if (!settled && !run.cancelled() && run.patched(LATE_STATUS_PATCH)) {
     // The read model says `sent`; a failure reported later still re-enters the lifecycle (failover, fallback).
     const lateMs = run.input.timing.lateStatusWindowMs ?? DEFAULT_LATE_STATUS_WINDOW_MS;
     await run.note('status_timeout', { attemptId: attempt.attemptId, waitingForLateStatusMs: lateMs });

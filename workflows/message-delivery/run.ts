@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -36,6 +37,9 @@ export type Run = ReturnType<typeof startRun>;
  * Signal handlers are tiny and idempotent: they fold, match and assign; no I/O.
  */
 export function startRun(input: MessageDeliveryInput) {
+  // Decided before the first command, once: a history recorded before revision 3 has no marker for it and replays
+  // as it ran; a new workflow records this one marker instead of one per earlier patch (docs/temporal.md).
+  const r3 = patched(PATH_R3_PATCH);
   const state: MessageState = { status: 'accepted', attempts: [] };
   const statuses = new Map<string, StatusUpdate>();
   let cancelReason: string | undefined;
@@ -95,17 +99,27 @@ export function startRun(input: MessageDeliveryInput) {
 
   const ctx = { tenantId: input.tenantId, messageId: input.messageId };
 
-  async function setStatus(status: MessageStatus, event?: { type: TimelineEventType; data: Record<string, unknown> }) {
-    state.status = status;
-    step += 1;
-    upsertSearchAttributes([{ key: SA.status, value: status }]);
+  async function setStatus(
+    status: MessageStatus,
+    event?: { type: TimelineEventType; data: Record<string, unknown> },
+    sticky?: { recipient: string; phoneNumberId: string },
+  ) {
+    recorded(status);
     await local.recordProgress({
       ...ctx,
       status,
       event: event && { ...event, key: `step-${step}` },
       deliveredVia: state.deliveredVia,
       failure: state.failure,
+      sticky,
     });
+  }
+
+  /** The workflow's side of a status change: its state, its step, its search attribute. */
+  function recorded(status: MessageStatus) {
+    state.status = status;
+    step += 1;
+    upsertSearchAttributes([{ key: SA.status, value: status }]);
   }
 
   /** A timeline event that changes no status. */
@@ -114,18 +128,33 @@ export function startRun(input: MessageDeliveryInput) {
     await local.recordProgress({ ...ctx, status: state.status, event: { type, data, key: `step-${step}` } });
   }
 
-  async function finish(status: StatusEvent, data: Record<string, unknown> = {}): Promise<MessageDeliveryResult> {
-    await setStatus(status, { type: status, data });
+  async function finish(
+    status: StatusEvent,
+    data: Record<string, unknown> = {},
+    sticky?: { recipient: string; phoneNumberId: string },
+  ): Promise<MessageDeliveryResult> {
+    await setStatus(status, { type: status, data }, sticky);
     return { status, deliveredVia: state.deliveredVia, failure: state.failure };
   }
 
   return {
     input,
+    /** Revision 3 of the path: three local activities on the delivered path instead of six (docs/temporal.md). */
+    fewerLocalActivities: r3,
+    /**
+     * An earlier patch of this workflow: revision 3 implies every one of them (its histories carry no marker for
+     * them, and its code takes every patched branch); before it, the patch's own marker decides.
+     */
+    patched: (patchId: string): boolean => r3 || patched(patchId),
     state,
     statuses,
     ctx,
     cancelled: () => cancelReason,
     setStatus,
+    /** The key the next status change's timeline event will carry (for an activity that records it itself). */
+    nextStepKey: () => `step-${step + 1}`,
+    /** A status change an activity already wrote with `nextStepKey()`. */
+    recorded,
     finish,
     fail(reason: FailureReason, code?: number) {
       state.failure = { reason, code };
@@ -196,16 +225,20 @@ export function startRun(input: MessageDeliveryInput) {
               templateId: c.templateId ?? null,
               kind: 'template',
             };
-      await local.recordDelivered({
-        tenantId: input.tenantId,
-        recipient: input.recipient,
-        phoneNumberId: c.phoneNumberId,
-      });
+      const sticky = { recipient: input.recipient, phoneNumberId: c.phoneNumberId };
+      if (!r3) await local.recordDelivered({ tenantId: input.tenantId, ...sticky });
       const status = statuses.get(attempt.wamid!)?.status === 'read' ? 'read' : 'delivered'; // read implies delivered
-      return finish(status, { attemptId: attempt.attemptId, wamid: attempt.wamid, kind: attempt.kind });
+      const data = { attemptId: attempt.attemptId, wamid: attempt.wamid, kind: attempt.kind };
+      return finish(status, data, r3 ? sticky : undefined); // from r3 the final record writes the sticky sender
     },
   };
 }
+
+/**
+ * Revision 3 of the path (docs/temporal.md, "Path revisions"): consent with the first resolution (`admit`), the
+ * `sent` record with the send, the sticky sender with the final record — one patch for the three.
+ */
+const PATH_R3_PATCH = 'path-r3-fewer-local-activities';
 
 /** Statuses normally follow an accepted send within seconds; two minutes of silence means Meta never had it. */
 const DEFAULT_UNKNOWN_OUTCOME_WAIT_MS = 120_000;

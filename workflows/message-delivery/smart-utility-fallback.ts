@@ -1,9 +1,9 @@
-import { patched, sleep } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import { attemptId, consentResolutionStep } from '../../src/delivery/attempt-ids';
 import { isDelivered, isFinalAttemptStatus, noExclusions } from '../../src/delivery/types';
 import { consentPayloads } from '../../src/domain/consent';
 import type { AttemptView, Combination, FailureClass, MessageDeliveryResult } from '../definitions';
-import { local, send } from './activities';
+import { local, sendActivities } from './activities';
 import { deliveredAttempt, type Run } from './run';
 
 /** A consent prompt refused by our own capacity limits is asked again this many times (docs/smart-utility-fallback.md). */
@@ -67,7 +67,7 @@ export async function smartUtilityFallback(
     };
     state.attempts.push(prompt);
     const failure = await run.sendAttempt(prompt, (resendAfter) =>
-      send.sendTemplate({
+      sendActivities(run.patched).sendTemplate({
         resendAfter,
         ...ctx,
         workflowId: run.workflowId(),
@@ -93,7 +93,7 @@ export async function smartUtilityFallback(
   // attempt, instead of giving the fallback up. Behind patched(): histories that failed here replay unchanged.
   for (
     let round = 1;
-    promptFailure?.kind === 'throttled' && round <= PROMPT_THROTTLE_RETRIES && patched(PROMPT_THROTTLE_PATCH);
+    promptFailure?.kind === 'throttled' && round <= PROMPT_THROTTLE_RETRIES && run.patched(PROMPT_THROTTLE_PATCH);
     round++
   ) {
     await run.sleep(promptFailure.retryAfterMs ?? PAIR_RETRY_FALLBACK_MS);
@@ -156,7 +156,7 @@ export async function smartUtilityFallback(
     };
     state.attempts.push(attempt);
     const failure = await run.sendAttempt(attempt, async (resendAfter) => {
-      const sent = await send.sendSession({
+      const sent = await sendActivities(run.patched).sendSession({
         resendAfter,
         ...ctx,
         workflowId: run.workflowId(),
@@ -181,7 +181,7 @@ export async function smartUtilityFallback(
     // histories that failed here replay unchanged.
     for (
       let round = 1;
-      sessionFailure?.kind === 'throttled' && round <= PROMPT_THROTTLE_RETRIES && patched(SESSION_THROTTLE_PATCH);
+      sessionFailure?.kind === 'throttled' && round <= PROMPT_THROTTLE_RETRIES && run.patched(SESSION_THROTTLE_PATCH);
       round++
     ) {
       await run.sleep(sessionFailure.retryAfterMs ?? PAIR_RETRY_FALLBACK_MS);
