@@ -20,9 +20,12 @@ export function createAdmitActivities(deps: MessageDeps & RegistryDeps) {
   const phase = { registry: deps.cache, usage: deps.usage, contacts: deps.contacts, timeline: deps.messages };
   return {
     async admit(input: ResolveInput): Promise<AdmitResult> {
-      const consent = await checkConsent(deps, input);
+      // One contact read for both phases: consent judges it, the resolver ranks with it (sticky sender, windows).
+      const contact = deps.contacts.get(input.tenantId, input.recipient);
+      const contacts = { get: () => contact };
+      const consent = await checkConsent({ contacts, tenants: deps.tenants }, input);
       if (!consent.allowed) return { consent };
-      return { consent, resolved: await resolveCombination(phase, input) };
+      return { consent, resolved: await resolveCombination({ ...phase, contacts }, input) };
     },
   };
 }

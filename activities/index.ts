@@ -1,6 +1,6 @@
-import { createAdmitActivities } from './admit';
 import { composeLifeline, type Lifeline, type LifelineClients } from '../src/composition';
 import { sealedTokens } from '../src/delivery';
+import { createAdmitActivities } from './admit';
 import { createCampaignActivities } from './campaign';
 import { createFallbackActivities } from './fallback';
 import { createMessageActivities } from './messages';

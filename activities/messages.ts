@@ -27,15 +27,17 @@ export function createMessageActivities(deps: MessageDeps) {
       failure?: { reason: FailureReason; code?: number };
       sticky?: { recipient: string; phoneNumberId: string };
     }): Promise<void> {
-      if (input.sticky)
-        await deps.contacts.setSticky(input.tenantId, input.sticky.recipient, input.sticky.phoneNumberId);
-      await deps.messages.setStatus(
-        input.tenantId,
-        input.messageId,
-        input.status,
-        { deliveredVia: input.deliveredVia, failure: input.failure },
-        input.event && { type: input.event.type, data: input.event.data, dedupeKey: input.event.key },
-      );
+      const sticky = input.sticky;
+      await Promise.all([
+        sticky && deps.contacts.setSticky(input.tenantId, sticky.recipient, sticky.phoneNumberId),
+        deps.messages.setStatus(
+          input.tenantId,
+          input.messageId,
+          input.status,
+          { deliveredVia: input.deliveredVia, failure: input.failure },
+          input.event && { type: input.event.type, data: input.event.data, dedupeKey: input.event.key },
+        ),
+      ]);
     },
 
     /** Ends an attempt in the ledger with the failure the workflow acted on (sync refusals and async failures). */

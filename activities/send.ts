@@ -8,6 +8,7 @@ import {
   type SendOutcome,
 } from '../src/delivery';
 import { FAILURE_KINDS } from '../src/domain/failure';
+import { sentEventData } from '../src/domain/timeline';
 import type { SendParameters } from '../src/domain/send-parameters';
 import type { MessagesRepo } from '../src/db/repositories/messages';
 
@@ -74,7 +75,7 @@ export function createSendActivities(ports: SendActivityDeps) {
           {},
           {
             type: 'sent',
-            data: { attemptId: input.attemptId, wamid: result.wamid, combination: input.combination },
+            data: sentEventData(input.attemptId, result.wamid, input.combination),
             dedupeKey: input.recordSent.key,
           },
         );

@@ -1,7 +1,6 @@
 import { PAIR_RATE_WAIT_MS, recipientReason } from '../src/delivery/decide';
 import { isDelivered, isFinalAttemptStatus } from '../src/delivery/types';
 import type { AttemptView, ConversationMessageInput, FailureClass, MessageDeliveryResult } from './definitions';
-import { sendActivities } from './message-delivery/activities';
 import { startRun } from './message-delivery/run';
 
 /** Sends refused by a capacity reservation (pair rate, throughput) are retried, at most this many in all. */
@@ -41,7 +40,7 @@ export async function conversationMessage(input: ConversationMessageInput): Prom
     run.state.status = 'sending';
     const current = attempt;
     failure = await run.sendAttempt(current, async (resendAfter) => {
-      const sent = await sendActivities(run.patched).sendSession({
+      const sent = await run.send.sendSession({
         resendAfter,
         ...run.ctx,
         workflowId: run.workflowId(),

@@ -23,3 +23,8 @@ export const TIMELINE_EVENT_TYPES = [
   ...STATUS_EVENTS,
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+
+/** The `sent` event's data: the attempt Meta accepted, its wamid and the combination it went through. */
+export function sentEventData(attemptId: string, wamid: string | undefined, combination: unknown) {
+  return { attemptId, wamid, combination };
+}

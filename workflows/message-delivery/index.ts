@@ -4,6 +4,7 @@ import type { ConsentVerdict } from '../../src/delivery/consent';
 import { decide, type DecideContext } from '../../src/delivery/decide';
 import type { ResolveOutput } from '../../src/delivery/resolve';
 import { isFinalAttemptStatus } from '../../src/delivery/types';
+import { sentEventData } from '../../src/domain/timeline';
 import type {
   AttemptView,
   Combination,
@@ -12,7 +13,7 @@ import type {
   MessageDeliveryResult,
   MessageDeliveryWorkflow,
 } from '../definitions';
-import { local, sendActivities } from './activities';
+import { local } from './activities';
 import { startAttempts, type Attempts } from './attempts';
 import { deliveredAttempt, startRun, type Run } from './run';
 import { smartUtilityFallback } from './smart-utility-fallback';
@@ -151,7 +152,7 @@ async function sendWithResends(
   const recordsSent = run.fewerLocalActivities;
   let sentRecorded = false;
   const sendIt = async (resendAfter?: number) => {
-    const result = await sendActivities(run.patched).sendTemplate({
+    const result = await run.send.sendTemplate({
       resendAfter,
       ...run.ctx,
       workflowId: run.workflowId(),
@@ -193,10 +194,7 @@ async function awaitStatus(
 ): Promise<StatusOutcome> {
   if (sentRecorded) run.recorded('sent');
   else {
-    await run.setStatus('sent', {
-      type: 'sent',
-      data: { attemptId: attempt.attemptId, wamid: attempt.wamid, combination },
-    });
+    await run.setStatus('sent', { type: 'sent', data: sentEventData(attempt.attemptId, attempt.wamid, combination) });
   }
   const settledOrDelivered = () =>
     isFinalAttemptStatus(attempt.status) || deliveredAttempt(run.state.attempts) !== undefined;

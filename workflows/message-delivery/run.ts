@@ -14,7 +14,7 @@ import type { FailureReason } from '../../src/domain/failure-reasons';
 import type { StatusEvent, TimelineEventType } from '../../src/domain/timeline';
 import { SA } from '../../src/domain/search-attributes';
 import { foldStatus, isDelivered } from '../../src/domain/status';
-import { local } from './activities';
+import { local, sendActivities } from './activities';
 import {
   cancelSignal,
   replySignal,
@@ -40,6 +40,11 @@ export function startRun(input: MessageDeliveryInput) {
   // Decided before the first command, once: a history recorded before revision 3 has no marker for it and replays
   // as it ran; a new workflow records this one marker instead of one per earlier patch (docs/temporal.md).
   const r3 = patched(PATH_R3_PATCH);
+  /**
+   * An earlier patch of this workflow: revision 3 implies every one of them (its histories carry no marker for
+   * them, and its code takes every patched branch); before it, the patch's own marker decides.
+   */
+  const isPatched = (patchId: string): boolean => r3 || patched(patchId);
   const state: MessageState = { status: 'accepted', attempts: [] };
   const statuses = new Map<string, StatusUpdate>();
   let cancelReason: string | undefined;
@@ -141,11 +146,9 @@ export function startRun(input: MessageDeliveryInput) {
     input,
     /** Revision 3 of the path: three local activities on the delivered path instead of six (docs/temporal.md). */
     fewerLocalActivities: r3,
-    /**
-     * An earlier patch of this workflow: revision 3 implies every one of them (its histories carry no marker for
-     * them, and its code takes every patched branch); before it, the patch's own marker decides.
-     */
-    patched: (patchId: string): boolean => r3 || patched(patchId),
+    patched: isPatched,
+    /** The send activities, local or not as this run's revision says. */
+    send: sendActivities(isPatched),
     state,
     statuses,
     ctx,

@@ -3,7 +3,7 @@ import { attemptId, consentResolutionStep } from '../../src/delivery/attempt-ids
 import { isDelivered, isFinalAttemptStatus, noExclusions } from '../../src/delivery/types';
 import { consentPayloads } from '../../src/domain/consent';
 import type { AttemptView, Combination, FailureClass, MessageDeliveryResult } from '../definitions';
-import { local, sendActivities } from './activities';
+import { local } from './activities';
 import { deliveredAttempt, type Run } from './run';
 
 /** A consent prompt refused by our own capacity limits is asked again this many times (docs/smart-utility-fallback.md). */
@@ -67,7 +67,7 @@ export async function smartUtilityFallback(
     };
     state.attempts.push(prompt);
     const failure = await run.sendAttempt(prompt, (resendAfter) =>
-      sendActivities(run.patched).sendTemplate({
+      run.send.sendTemplate({
         resendAfter,
         ...ctx,
         workflowId: run.workflowId(),
@@ -156,7 +156,7 @@ export async function smartUtilityFallback(
     };
     state.attempts.push(attempt);
     const failure = await run.sendAttempt(attempt, async (resendAfter) => {
-      const sent = await sendActivities(run.patched).sendSession({
+      const sent = await run.send.sendSession({
         resendAfter,
         ...ctx,
         workflowId: run.workflowId(),
