@@ -131,17 +131,37 @@ function cpuBreakdown(pids: Record<string, number | undefined>) {
     postgres: postgresCpuSeconds(),
   });
   let before = read();
+  let deadlocksBefore = 0;
   return {
-    start: () => (before = read()),
-    print: (label: string, seconds: number) => {
+    start: async () => {
+      before = read();
+      deadlocksBefore = await deadlocks();
+    },
+    print: async (label: string, seconds: number) => {
       const after = read();
       const parts = Object.keys(after).map((name) => {
         const used = after[name]! - before[name]!;
         return `${name} ${used.toFixed(1)} s (${(used / seconds).toFixed(2)} cores)`;
       });
       console.log(`  CPU during ${label}: ${parts.join(', ')}`);
+      // Each deadlock stalls both statements for PostgreSQL's deadlock_timeout (1 s by default) before one retries.
+      console.log(`  PostgreSQL deadlocks during ${label}: ${(await deadlocks()) - deadlocksBefore}`);
     },
   };
+}
+
+/** Deadlocks PostgreSQL detected in the bench's database so far. */
+async function deadlocks(): Promise<number> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const res = await client.query<{ n: number }>(
+      'SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return res.rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Peak resident set size of a process, sampled every 200 ms from /proc. */
@@ -276,7 +296,7 @@ async function main(): Promise<void> {
       parameters: { body: [`Customer ${i}`] },
     }));
     const acceptedBefore = (await stats()).accepted;
-    cpu.start();
+    await cpu.start();
     const started = Date.now();
     const created = await call(
       'POST',
@@ -310,7 +330,7 @@ async function main(): Promise<void> {
             `${allSentMs ? ((options.recipients / allSentMs) * 1000).toFixed(0) : 'n/a'} sends/s; ` +
             `delivered/read ${v.counts.delivered + v.counts.read}, failed ${v.counts.failed}`,
         );
-        cpu.print(label, ms / 1000);
+        await cpu.print(label, ms / 1000);
         return rate;
       }
       if (Date.now() - started > 30 * 60_000) throw new Error(`${label} did not finish in 30 minutes`);

@@ -78,7 +78,8 @@ export function createChunkReserver(
         list.push(i);
         byPortfolio.set(r.portfolio.id, list);
       });
-      for (const [portfolioId, indexes] of byPortfolio) {
+      // Portfolios (and numbers, below) are counted side by side: each is one statement on its own row.
+      const countPortfolio = async ([portfolioId, indexes]: [string, number[]]) => {
         const first = requests[indexes[0]!]!;
         const waIds = indexes.map((i) => requests[i]!.waId);
         const c = await batch.countRecipients(first.tenantId, portfolioId, waIds, first.portfolio!.limit, now);
@@ -97,7 +98,8 @@ export function createChunkReserver(
             results[i] = { ok: false, refused: 'messaging_limit', retryAfterMs: refusedAfter };
           }
         }
-      }
+      };
+      await Promise.all([...byPortfolio].map(countPortfolio));
 
       // 2. The pair rate, one statement for the chunk. A pair that must wait is refused, as in the single path.
       const seenPairs = new Set<string>();
@@ -144,7 +146,7 @@ export function createChunkReserver(
         list.push(i);
         byPhone.set(requests[i]!.phoneNumberId, list);
       }
-      for (const [phoneNumberId, indexes] of byPhone) {
+      const reservePhone = async ([phoneNumberId, indexes]: [string, number[]]) => {
         const first = requests[indexes[0]!]!;
         const intervalMs = slotIntervalMs(first.throughputPerSecond);
         const at = clock();
@@ -165,7 +167,8 @@ export function createChunkReserver(
             results[i] = { ok: false, refused: 'throughput', retryAfterMs: retryAfter(slots.nextAt, at) };
           }
         }
-      }
+      };
+      await Promise.all([...byPhone].map(reservePhone));
       await refused.run();
       return results.map((r) => r!);
     },

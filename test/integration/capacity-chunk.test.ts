@@ -118,6 +118,33 @@ describe('capacity: chunked reservations share every limit with single ones', ()
     assert.ok(again.every((r) => r.ok && r.reservation.countedAt === null));
   });
 
+  it('when twelve chunks from two workers race for one portfolio row, then it counts exactly its limit and its count is the recipients it holds', async () => {
+    now = T0 + 15 * DAY;
+    const [a, b] = workers();
+    const portfolio = { id: 'pf-race', limit: 250 };
+    const results = (
+      await Promise.all(
+        Array.from({ length: 12 }, (_, c) =>
+          (c % 2 ? a! : b!).reserveMany(
+            Array.from({ length: 40 }, (_, i) =>
+              request({ phoneNumberId: phone(), waId: `race${c}-${i}`, throughputPerSecond: 1000, portfolio }),
+            ),
+          ),
+        ),
+      )
+    ).flat();
+    assert.equal(granted(results), 250, 'the limit, neither more nor fewer');
+    assert.ok(results.every((r) => r.ok || r.refused === 'messaging_limit'));
+    const row = await db.pool.query<{ used: number; held: number; bucketed: number }>(
+      `SELECT p.used,
+              (SELECT count(*) FROM capacity_recipients r WHERE r.tenant_id = p.tenant_id AND r.portfolio_id = p.portfolio_id)::int AS held,
+              (SELECT sum(recipients) FROM capacity_portfolio_minutes m WHERE m.tenant_id = p.tenant_id AND m.portfolio_id = p.portfolio_id)::int AS bucketed
+         FROM capacity_portfolios p WHERE p.tenant_id = $1 AND p.portfolio_id = 'pf-race'`,
+      [tenantId],
+    );
+    assert.deepEqual(row.rows[0], { used: 250, held: 250, bucketed: 250 });
+  });
+
   it('when a pair in the chunk has spent its burst, then only it is refused and its recipient is given back to the portfolio', async () => {
     now = T0 + 20 * DAY;
     const [a] = workers();

@@ -1,4 +1,4 @@
-import { inTransaction, type Pool } from '../pool';
+import type { Pool } from '../pool';
 import { expiredThrough, MAX_DECAY, uncountRecipients, WINDOW_MS } from './capacity';
 
 /**
@@ -31,9 +31,14 @@ export type CapacityBatchRepo = ReturnType<typeof createCapacityBatchRepo>;
 export function createCapacityBatchRepo(pool: Pool) {
   return {
     /**
-     * Counts recipients in the portfolio's window, first come first counted, up to its limit. One transaction with
-     * the portfolio row locked first (as the single count locks it first), so concurrent chunks and single sends
-     * serialise on that row and never deadlock on the minute or recipient rows behind it.
+     * Counts recipients in the portfolio's window, first come first counted, up to its limit. One statement that
+     * locks the portfolio row first (as the single count does), so concurrent chunks and single sends serialise on
+     * that row and never deadlock on the minute or recipient rows behind it — and hold it for that statement only,
+     * not for a transaction's round trips to a busy worker (docs/capacity.md, "Reserving a chunk").
+     *
+     * The lock returns the row as the last holder left it; the recipients already counted are read from the
+     * statement's snapshot, which may predate that holder: a recipient it counted meanwhile is counted again
+     * (over-counting by one is safe, as in the single count; a campaign's recipients are distinct anyway).
      */
     async countRecipients(
       tenantId: string,
@@ -44,46 +49,55 @@ export function createCapacityBatchRepo(pool: Pool) {
     ): Promise<ChunkCount> {
       const unique = [...new Set(waIds)];
       const through = expiredThrough(now);
-      return inTransaction(pool, async (client) => {
-        const row = await client.query<{ used: number; expired_through: string }>(
-          `INSERT INTO capacity_portfolios AS c (tenant_id, portfolio_id, used, expired_through) VALUES ($1, $2, 0, $3)
-           ON CONFLICT (tenant_id, portfolio_id) DO UPDATE SET used = c.used
-           RETURNING used, expired_through`,
-          [tenantId, portfolioId, through],
-        );
-        const { used, expired_through } = row.rows[0]!;
-        const window = await client.query<{ expired: number; seen: string[] | null }>(
-          `SELECT (SELECT coalesce(sum(recipients), 0) FROM capacity_portfolio_minutes
-                    WHERE tenant_id = $1 AND portfolio_id = $2 AND minute > $3 AND minute <= $4)::int AS expired,
-                  (SELECT array_agg(wa_id) FROM capacity_recipients
-                    WHERE tenant_id = $1 AND portfolio_id = $2 AND wa_id = ANY($5::text[])
-                      AND counted_at_ms > $6::bigint - ${WINDOW_MS}) AS seen`,
-          [tenantId, portfolioId, expired_through, through, unique, now],
-        );
-        const expired = Number(expired_through) < through ? window.rows[0]!.expired : 0;
-        const already = new Set(window.rows[0]!.seen ?? []);
-        const inWindow = used - expired;
-        const room = Math.max(0, (Number.isFinite(limit) ? limit : NO_LIMIT) - inWindow);
-        const counted = unique.filter((w) => !already.has(w)).slice(0, room);
-        // Sorted, so two chunks inserting overlapping recipients lock their rows in the same order.
-        const sorted = [...counted].sort();
-        await client.query(
-          `WITH portfolio AS (
-             UPDATE capacity_portfolios SET used = $3, expired_through = GREATEST(expired_through, $4)
-              WHERE tenant_id = $1 AND portfolio_id = $2
+      const count = () =>
+        pool.query<{ found: boolean; seen: string[] | null; counted: string[] | null }>(
+          `WITH locked AS (
+             SELECT used, expired_through FROM capacity_portfolios
+              WHERE tenant_id = $1 AND portfolio_id = $2 FOR UPDATE
+           ), win AS (
+             SELECT l.used - CASE WHEN l.expired_through < $3 THEN
+                      (SELECT coalesce(sum(m.recipients), 0) FROM capacity_portfolio_minutes m
+                        WHERE m.tenant_id = $1 AND m.portfolio_id = $2 AND m.minute > l.expired_through AND m.minute <= $3)::int
+                    ELSE 0 END AS in_window
+               FROM locked l
+           ), seen AS (
+             SELECT wa_id FROM capacity_recipients
+              WHERE tenant_id = $1 AND portfolio_id = $2 AND wa_id = ANY($4::text[])
+                AND counted_at_ms > $5::bigint - ${WINDOW_MS}
+           ), took AS (
+             SELECT t.w FROM unnest($4::text[]) WITH ORDINALITY AS t(w, o), win
+              WHERE t.w NOT IN (SELECT wa_id FROM seen)
+              ORDER BY t.o LIMIT (SELECT GREATEST(0, $6::int - in_window) FROM win)
+           ), n AS (SELECT count(*)::int AS n FROM took), portfolio AS (
+             UPDATE capacity_portfolios c SET used = win.in_window + n.n, expired_through = GREATEST(c.expired_through, $3)
+               FROM win, n WHERE c.tenant_id = $1 AND c.portfolio_id = $2
            ), bucket AS (
              INSERT INTO capacity_portfolio_minutes (tenant_id, portfolio_id, minute, recipients)
-             SELECT $1::uuid, $2::text, $5::bigint, $6::int WHERE $6::int > 0
+             SELECT $1::uuid, $2::text, $7::bigint, n.n FROM n WHERE n.n > 0
              ON CONFLICT (tenant_id, portfolio_id, minute)
                DO UPDATE SET recipients = capacity_portfolio_minutes.recipients + EXCLUDED.recipients
+           ), counted AS (
+             -- Sorted, so two chunks inserting overlapping recipients lock their rows in the same order.
+             INSERT INTO capacity_recipients (tenant_id, portfolio_id, wa_id, counted_at_ms)
+             SELECT $1::uuid, $2::text, w, $5::bigint FROM took ORDER BY w
+             ON CONFLICT (tenant_id, portfolio_id, wa_id) DO UPDATE SET counted_at_ms = EXCLUDED.counted_at_ms
            )
-           INSERT INTO capacity_recipients (tenant_id, portfolio_id, wa_id, counted_at_ms)
-           SELECT $1::uuid, $2::text, w, $7::bigint FROM unnest($8::text[]) AS w
-           ON CONFLICT (tenant_id, portfolio_id, wa_id) DO UPDATE SET counted_at_ms = EXCLUDED.counted_at_ms`,
-          [tenantId, portfolioId, inWindow + counted.length, through, minuteOf(now), counted.length, now, sorted],
+           SELECT EXISTS (SELECT 1 FROM win) AS found, (SELECT array_agg(wa_id) FROM seen) AS seen,
+                  (SELECT array_agg(w) FROM took) AS counted`,
+          [tenantId, portfolioId, through, unique, now, Number.isFinite(limit) ? limit : NO_LIMIT, minuteOf(now)],
         );
-        return { counted: new Set(counted), already };
-      });
+      let res = await count();
+      if (!res.rows[0]!.found) {
+        // The portfolio's first count: its row starts empty, as the single count's insert starts it.
+        await pool.query(
+          `INSERT INTO capacity_portfolios (tenant_id, portfolio_id, used, expired_through) VALUES ($1, $2, 0, $3)
+           ON CONFLICT DO NOTHING`,
+          [tenantId, portfolioId, through],
+        );
+        res = await count();
+      }
+      const row = res.rows[0]!;
+      return { counted: new Set(row.counted ?? []), already: new Set(row.seen ?? []) };
     },
 
     /**

@@ -72,6 +72,10 @@ export function createWebhookStatusesRepo(pool: Pool) {
      * (domain/message-status: one not already delivered moves to delivered, `delivered` to `read`; one still in
      * flight is left to its workflow, which is signalled and writes everything else); a
      * campaign-driven message folds forward by the attempt order. Returns each attempt's status after the fold.
+     *
+     * Row locks are taken first and in one order — the attempts by id, then their messages by id — the order every
+     * writer of these rows takes them in (`campaign-queue.ts` writeOutcomes, `campaign-statuses.ts`), so two of
+     * them never deadlock (each deadlock cost both a second of PostgreSQL's `deadlock_timeout`).
      */
     async fold(items: readonly FoldInput[], order: readonly string[]): Promise<Map<string, string>> {
       if (items.length === 0) return new Map();
@@ -86,6 +90,12 @@ export function createWebhookStatusesRepo(pool: Pool) {
          ), prices AS (
            SELECT DISTINCT ON (attempt_id) attempt_id, pricing FROM input WHERE pricing IS NOT NULL
             ORDER BY attempt_id, ord DESC
+         ), locked_attempts AS (
+           SELECT a.id, a.message_id FROM message_attempts a WHERE a.id IN (SELECT attempt_id FROM best)
+            ORDER BY a.id FOR UPDATE
+         ), locked_messages AS (
+           SELECT m.id FROM messages m WHERE m.id IN (SELECT message_id FROM locked_attempts) ORDER BY m.id FOR UPDATE
+         ), locked AS (SELECT count(*) AS n FROM locked_messages
          ), folded AS (
            UPDATE message_attempts a SET
                   wamid = COALESCE(a.wamid, b.wamid),
@@ -94,7 +104,7 @@ export function createWebhookStatusesRepo(pool: Pool) {
                   error = CASE WHEN ${fwd} THEN COALESCE(b.error, a.error) ELSE a.error END,
                   pricing = COALESCE(p.pricing, a.pricing), updated_at = now()
              FROM best b LEFT JOIN prices p ON p.attempt_id = b.attempt_id
-            WHERE a.id = b.attempt_id
+            WHERE a.id = b.attempt_id AND (SELECT n FROM locked) >= 0
            RETURNING a.id, a.tenant_id, a.message_id, a.kind, a.waba_id, a.phone_number_id, a.template_id, a.status,
                      b.wamid, b.by_attempt_id
          ), routes AS (
