@@ -71,21 +71,19 @@ export interface CampaignBatchDeps {
   observer?: DeliveryObserver;
 }
 
-/** Sends between attempt-row inserts and heartbeats. */
+/**
+ * Sends between attempt-row inserts and heartbeats, and the most a batch has past their first checks at once: a
+ * chunk's throughput slots are reserved together and pace its sends, all of them started together. A batch that
+ * also held its sends to 16 at a time made the later ones of every chunk wait for an earlier one's answer, miss
+ * their slot by more than `MAX_LATENESS_MS` and take a new one alone, one statement each on the number's shared row
+ * (~7 % of a campaign's sends; docs/campaigns.md, "Measured"). What crosses a health change is bounded by the
+ * checks right before each send, on a snapshot at most `FRESH_MS` old.
+ */
 const CHUNK = 50;
 /** How stale the pause/cancel flag and the health snapshot may be when a send starts (docs/campaigns.md). */
 const FRESH_MS = 50;
 /** A read older than this when it resolves (a slow database) is read again before a send relies on it. */
 const MAX_READ_AGE_MS = 250;
-/**
- * Sends of one batch past their first checks at once: one chunk. A chunk's throughput slots are reserved together
- * and paced its sends; a smaller bound made the later sends of every chunk wait for an earlier one's answer, miss
- * their slot by more than `MAX_LATENESS_MS` and take a new one alone, one statement each on the number's shared row
- * (16 here measured 7 % of a campaign's sends re-reserved, and PostgreSQL's lock waits on that row went away with
- * the chunk: docs/campaigns.md, "Measured"). What crosses a health change is bounded by the check right before
- * each send, on a snapshot at most `FRESH_MS` old, not by this.
- */
-export const MAX_IN_FLIGHT = CHUNK;
 
 interface Planned {
   r: ClaimedRecipient;
@@ -103,21 +101,6 @@ interface Planned {
 export function createCampaignBatch(deps: CampaignBatchDeps) {
   const pacer = createPacer();
   const observer = deps.observer ?? NO_OBSERVER;
-  const slots = () => {
-    let free = MAX_IN_FLIGHT;
-    const waiting: (() => void)[] = [];
-    return {
-      async take() {
-        if (free > 0) free -= 1;
-        else await new Promise<void>((r) => waiting.push(r));
-      },
-      give() {
-        const next = waiting.shift();
-        if (next) next();
-        else free += 1;
-      },
-    };
-  };
   const control = freshRead(FRESH_MS, MAX_READ_AGE_MS, (id: string) => deps.campaigns.control(id));
   const registry = freshRead(FRESH_MS, MAX_READ_AGE_MS, (tenantId: string) => deps.cache.get(tenantId));
   // The guard pauses the campaign as the API does: the row first (every batch stops within a send or two), then
@@ -212,7 +195,6 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
     const reported = new Set<string>();
     /** Recipients handed back because a part of their planned combination turned degraded. */
     const shed = new Set<string>();
-    const inFlight = slots();
     // Outcomes are written chunk by chunk, each write while the next chunk sends (one at a time, in order): a batch
     // never stops sending to write, and a chunk's wamid routes are stored while its first statuses arrive. A write
     // that fails fails the batch at its end (its retry sends nothing already written: those recipients left
@@ -317,16 +299,9 @@ export function createCampaignBatch(deps: CampaignBatchDeps) {
     async function sendOne(c: CampaignRow, p: Planned, chunked?: ReserveResult): Promise<BatchOutcome> {
       // Refused with the chunk: a refusal never reaches Meta, and there is nothing to wait for.
       if (chunked && !chunked.ok) return refusedForCapacity(p, chunked);
-      // At most MAX_IN_FLIGHT sends of a batch are past their checks at once: the checks right before a send run
-      // once its in-flight slot is free, so a part turning unhealthy or YELLOW stops all but those.
-      await inFlight.take();
-      try {
-        const outcome = await checkAndSend(c, p, chunked?.ok ? chunked.reservation : undefined);
-        observe(observer, p, outcome);
-        return outcome;
-      } finally {
-        inFlight.give();
-      }
+      const outcome = await checkAndSend(c, p, chunked?.ok ? chunked.reservation : undefined);
+      observe(observer, p, outcome);
+      return outcome;
     }
 
     /**

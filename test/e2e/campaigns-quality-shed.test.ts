@@ -23,7 +23,10 @@ const PHONE_A = '300000000000910';
 const PHONE_B = '300000000000911';
 const TEMPLATE0 = '400000000000910';
 const TEMPLATE1 = '400000000000911';
-/** Sends already past their health gate when the change lands: a batch's in-flight sends, for every batch. */
+/**
+ * Sends that may still go through the changed part: past their last check when the change lands, or checked on a
+ * snapshot from before it (at most 50 ms old) — a few at the test's 40 sends/s; 16 for each of the 4 batches is ample.
+ */
 const IN_FLIGHT = 4 * 16;
 
 describe('campaigns: a number or template turning YELLOW mid-campaign sheds its traffic', () => {

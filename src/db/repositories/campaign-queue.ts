@@ -145,9 +145,10 @@ export function createCampaignQueueRepo(pool: Pool) {
      *
      * The status webhooks of these very sends are folded meanwhile (`webhook-statuses.ts` updates their attempts,
      * then their messages), so this statement takes its row locks in one order before it changes anything: every
-     * attempt row by id, then every message row by id (`locked`, which each update waits for). Locked in whatever
-     * order the plan reached them, the two statements deadlocked 15–25 times per campaign in the campaign benchmark,
-     * each deadlock costing both of them PostgreSQL's `deadlock_timeout` (1 s) before one was retried.
+     * attempt row by id, then every message row by id (`locked`, which every write of the statement waits for: a
+     * wamid route or an event inserted before them would hold its key against a fold that holds the row). Locked in
+     * whatever order the plan reached them, the two statements deadlocked 15–25 times per campaign in the campaign
+     * benchmark, each deadlock costing both of them PostgreSQL's `deadlock_timeout` (1 s) before one was retried.
      */
     async writeOutcomes(tenantId: string, owner: string, outcomes: readonly BatchOutcome[]): Promise<number> {
       if (outcomes.length === 0) return 0;
@@ -190,7 +191,8 @@ export function createCampaignQueueRepo(pool: Pool) {
                      WHERE ma.id = o.a AND o.ast = 'unsent' AND ma.wamid IS NULL AND (SELECT n FROM locked) >= 0 RETURNING ma.id),
          routes AS (
            INSERT INTO wamids (wamid, tenant_id, message_id, attempt_id, workflow_id)
-           SELECT o.w, $1, o.m, o.a, msg.workflow_id FROM o JOIN messages msg ON msg.id = o.m WHERE o.w IS NOT NULL
+           SELECT o.w, $1, o.m, o.a, msg.workflow_id FROM o JOIN messages msg ON msg.id = o.m
+            WHERE o.w IS NOT NULL AND (SELECT n FROM locked) >= 0
            ON CONFLICT (wamid) DO NOTHING RETURNING wamid),
          moved AS (
            UPDATE messages m SET campaign_queue = o.q, campaign_queue_at = now(), campaign_batch = NULL, status = o.s,
@@ -202,7 +204,7 @@ export function createCampaignQueueRepo(pool: Pool) {
            RETURNING m.id),
          events AS (
            INSERT INTO message_events (tenant_id, message_id, type, data, dedupe_key)
-           SELECT $1, o.m, o.ev, o.ed, o.ev || ':' || COALESCE(o.a, $2) FROM o WHERE o.ev IS NOT NULL
+           SELECT $1, o.m, o.ev, o.ed, o.ev || ':' || COALESCE(o.a, $2) FROM o WHERE o.ev IS NOT NULL AND (SELECT n FROM locked) >= 0
            ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id)
          SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM att)::int AS att,
                 (SELECT count(*) FROM unsent)::int AS unsent, (SELECT count(*) FROM routes)::int AS routes,

@@ -73,9 +73,10 @@ export function createWebhookStatusesRepo(pool: Pool) {
      * flight is left to its workflow, which is signalled and writes everything else); a
      * campaign-driven message folds forward by the attempt order. Returns each attempt's status after the fold.
      *
-     * Row locks are taken first and in one order — the attempts by id, then their messages by id — the order every
-     * writer of these rows takes them in (`campaign-queue.ts` writeOutcomes, `campaign-statuses.ts`), so two of
-     * them never deadlock (each deadlock cost both a second of PostgreSQL's `deadlock_timeout`).
+     * A campaign recipient's rows are locked first and in one order — its attempts by id, then its messages by id —
+     * the order every writer of them takes (`campaign-queue.ts` writeOutcomes, `campaign-statuses.ts`), so two of
+     * them never deadlock (each deadlock cost both a second of PostgreSQL's `deadlock_timeout`). A workflow's
+     * message has one writer besides this fold, its own workflow, one row at a time: its rows are not locked ahead.
      */
     async fold(items: readonly FoldInput[], order: readonly string[]): Promise<Map<string, string>> {
       if (items.length === 0) return new Map();
@@ -91,8 +92,9 @@ export function createWebhookStatusesRepo(pool: Pool) {
            SELECT DISTINCT ON (attempt_id) attempt_id, pricing FROM input WHERE pricing IS NOT NULL
             ORDER BY attempt_id, ord DESC
          ), locked_attempts AS (
-           SELECT a.id, a.message_id FROM message_attempts a WHERE a.id IN (SELECT attempt_id FROM best)
-            ORDER BY a.id FOR UPDATE
+           SELECT a.id, a.message_id FROM message_attempts a JOIN messages m ON m.id = a.message_id
+            WHERE a.id IN (SELECT attempt_id FROM best) AND m.driven_by = 'campaign'
+            ORDER BY a.id FOR UPDATE OF a
          ), locked_messages AS (
            SELECT m.id FROM messages m WHERE m.id IN (SELECT message_id FROM locked_attempts) ORDER BY m.id FOR UPDATE
          ), locked AS (SELECT count(*) AS n FROM locked_messages
