@@ -78,7 +78,13 @@ describe('campaign rows: the outcome write and the status folds lock in one orde
       await Promise.all([
         queue.writeOutcomes(tenantId, OWNER, outcomes),
         folds.fold(
-          reversed.map((id) => ({ attemptId: `${id}:1`, wamid: wamid(id), status: 'delivered', byAttemptId: true })),
+          reversed.map((id) => ({
+            attemptId: `${id}:1`,
+            wamid: wamid(id),
+            status: 'delivered',
+            byAttemptId: true,
+            campaign: true,
+          })),
           ATTEMPT_STATUS_ORDER,
         ),
         campaign.apply(

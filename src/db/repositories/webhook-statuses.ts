@@ -26,6 +26,8 @@ export interface FoldInput {
   error?: unknown;
   pricing?: unknown;
   byAttemptId: boolean;
+  /** The attempt's message is driven by a campaign (the route says so): its rows are locked ahead, in order. */
+  campaign?: boolean;
 }
 
 export interface WaitingStatus {
@@ -76,15 +78,17 @@ export function createWebhookStatusesRepo(pool: Pool) {
      * A campaign recipient's rows are locked first and in one order — its attempts by id, then its messages by id —
      * the order every writer of them takes (`campaign-queue.ts` writeOutcomes, `campaign-statuses.ts`), so two of
      * them never deadlock (each deadlock cost both a second of PostgreSQL's `deadlock_timeout`). A workflow's
-     * message has one writer besides this fold, its own workflow, one row at a time: its rows are not locked ahead.
+     * message has one writer besides this fold, its own workflow, one row at a time: its rows are not locked ahead
+     * (a workflow's message never becomes a campaign's again, so the route's word at routing time holds).
      */
     async fold(items: readonly FoldInput[], order: readonly string[]): Promise<Map<string, string>> {
       if (items.length === 0) return new Map();
       const fwd = 'COALESCE(array_position($8::text[], a.status), 0) < array_position($8::text[], b.status)';
       const res = await pool.query(
         `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::bool[])
-                    WITH ORDINALITY AS i(attempt_id, wamid, status, error_code, error, pricing, by_attempt_id, ord)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::bool[],
+                                $10::bool[])
+                    WITH ORDINALITY AS i(attempt_id, wamid, status, error_code, error, pricing, by_attempt_id, campaign, ord)
          ), best AS (
            SELECT DISTINCT ON (attempt_id) attempt_id, wamid, status, error_code, error, by_attempt_id FROM input
             ORDER BY attempt_id, array_position($8::text[], status) DESC, ord
@@ -92,9 +96,8 @@ export function createWebhookStatusesRepo(pool: Pool) {
            SELECT DISTINCT ON (attempt_id) attempt_id, pricing FROM input WHERE pricing IS NOT NULL
             ORDER BY attempt_id, ord DESC
          ), locked_attempts AS (
-           SELECT a.id, a.message_id FROM message_attempts a JOIN messages m ON m.id = a.message_id
-            WHERE a.id IN (SELECT attempt_id FROM best) AND m.driven_by = 'campaign'
-            ORDER BY a.id FOR UPDATE OF a
+           SELECT a.id, a.message_id FROM message_attempts a WHERE a.id IN (SELECT attempt_id FROM input WHERE campaign)
+            ORDER BY a.id FOR UPDATE
          ), locked_messages AS (
            SELECT m.id FROM messages m WHERE m.id IN (SELECT message_id FROM locked_attempts) ORDER BY m.id FOR UPDATE
          ), locked AS (SELECT count(*) AS n FROM locked_messages
@@ -141,6 +144,7 @@ export function createWebhookStatusesRepo(pool: Pool) {
           items.map((i) => i.byAttemptId),
           order,
           MESSAGE_STATUS_RANK,
+          items.map((i) => i.campaign ?? false),
         ],
       );
       return new Map(res.rows.map((r: { attemptId: string; status: string }) => [r.attemptId, r.status]));

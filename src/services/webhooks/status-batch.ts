@@ -135,6 +135,7 @@ export function createStatusBatch(deps: {
         error: r.update.failure,
         pricing: r.update.pricing,
         byAttemptId: r.route.byAttemptId,
+        campaign: r.route.drivenBy === 'campaign',
       })),
       ATTEMPT_STATUS_ORDER,
     );
