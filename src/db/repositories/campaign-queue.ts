@@ -1,6 +1,7 @@
 import type { CampaignQueueCounts } from '../../../workflows/campaign-definitions';
 import type { SendParameters } from '../../domain/send-parameters';
 import { retryOnDeadlock, type Pool } from '../pool';
+import { AFTER_LOCKS, lockedRows } from './campaign-row-locks';
 
 /** Outcomes in their messages' (and so their attempts') id order: the order `writeOutcomes` locks them in. */
 const byMessage = (x: BatchOutcome, y: BatchOutcome): number =>
@@ -143,12 +144,9 @@ export function createCampaignQueueRepo(pool: Pool) {
      * status, and their timeline events. A recipient a status webhook already moved on (it left `sending`) keeps
      * what the webhook wrote.
      *
-     * The status webhooks of these very sends are folded meanwhile (`webhook-statuses.ts` updates their attempts,
-     * then their messages), so this statement takes its row locks in one order before it changes anything: every
-     * attempt row by id, then every message row by id (`locked`, which every write of the statement waits for: a
-     * wamid route or an event inserted before them would hold its key against a fold that holds the row). Locked in
-     * whatever order the plan reached them, the two statements deadlocked 15–25 times per campaign in the campaign
-     * benchmark, each deadlock costing both of them PostgreSQL's `deadlock_timeout` (1 s) before one was retried.
+     * The status webhooks of these very sends are folded meanwhile, so its rows are locked first in the order every
+     * writer of them takes (`lockedRows`), and every write of the statement waits for that: a wamid route or an
+     * event inserted before them would hold its key against a fold that holds the row.
      */
     async writeOutcomes(tenantId: string, owner: string, outcomes: readonly BatchOutcome[]): Promise<number> {
       if (outcomes.length === 0) return 0;
@@ -173,26 +171,20 @@ export function createCampaignQueueRepo(pool: Pool) {
           `WITH o AS (
            SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(m uuid, a text, q text, s text, w text, f jsonb, xk text, xi text,
                                                              t int, ast text, aec int, ae jsonb, ev text, ed jsonb)),
-         locked_attempts AS (
-           SELECT ma.id FROM message_attempts ma WHERE ma.id IN (SELECT o.a FROM o WHERE o.ast IS NOT NULL)
-            ORDER BY ma.id FOR UPDATE),
-         locked_messages AS (
-           SELECT m.id FROM messages m WHERE m.id IN (SELECT o.m FROM o) AND (SELECT count(*) FROM locked_attempts) >= 0
-            ORDER BY m.id FOR UPDATE),
-         locked AS (SELECT count(*) AS n FROM locked_messages),
+         ${lockedRows({ attempts: 'SELECT o.a FROM o WHERE o.ast IS NOT NULL', messages: 'SELECT o.m FROM o' })},
          att AS (
            UPDATE message_attempts ma SET wamid = COALESCE(ma.wamid, o.w),
                   status = CASE WHEN o.ast = 'accepted' AND ma.status = 'sending' THEN 'accepted'
                                 WHEN o.ast = 'failed' AND ma.status IN ('sending', 'accepted') THEN 'failed' ELSE ma.status END,
                   error_code = COALESCE(o.aec, ma.error_code), error = CASE WHEN o.ast = 'failed' THEN o.ae ELSE ma.error END,
                   updated_at = now()
-             FROM o WHERE ma.id = o.a AND o.ast IN ('accepted', 'failed') AND (SELECT n FROM locked) >= 0 RETURNING ma.id),
+             FROM o WHERE ma.id = o.a AND o.ast IN ('accepted', 'failed') AND ${AFTER_LOCKS} RETURNING ma.id),
          unsent AS (DELETE FROM message_attempts ma USING o
-                     WHERE ma.id = o.a AND o.ast = 'unsent' AND ma.wamid IS NULL AND (SELECT n FROM locked) >= 0 RETURNING ma.id),
+                     WHERE ma.id = o.a AND o.ast = 'unsent' AND ma.wamid IS NULL AND ${AFTER_LOCKS} RETURNING ma.id),
          routes AS (
            INSERT INTO wamids (wamid, tenant_id, message_id, attempt_id, workflow_id)
            SELECT o.w, $1, o.m, o.a, msg.workflow_id FROM o JOIN messages msg ON msg.id = o.m
-            WHERE o.w IS NOT NULL AND (SELECT n FROM locked) >= 0
+            WHERE o.w IS NOT NULL AND ${AFTER_LOCKS}
            ON CONFLICT (wamid) DO NOTHING RETURNING wamid),
          moved AS (
            UPDATE messages m SET campaign_queue = o.q, campaign_queue_at = now(), campaign_batch = NULL, status = o.s,
@@ -200,11 +192,11 @@ export function createCampaignQueueRepo(pool: Pool) {
                   campaign_exclude = CASE WHEN o.xk IS NULL OR m.campaign_exclude->o.xk ? o.xi THEN m.campaign_exclude
                                      ELSE jsonb_set(m.campaign_exclude, ARRAY[o.xk], (m.campaign_exclude->o.xk) || to_jsonb(o.xi)) END,
                   campaign_transients = m.campaign_transients + o.t, updated_at = now()
-             FROM o WHERE m.id = o.m AND m.campaign_queue = 'sending' AND m.campaign_batch = $2 AND (SELECT n FROM locked) >= 0
+             FROM o WHERE m.id = o.m AND m.campaign_queue = 'sending' AND m.campaign_batch = $2 AND ${AFTER_LOCKS}
            RETURNING m.id),
          events AS (
            INSERT INTO message_events (tenant_id, message_id, type, data, dedupe_key)
-           SELECT $1, o.m, o.ev, o.ed, o.ev || ':' || COALESCE(o.a, $2) FROM o WHERE o.ev IS NOT NULL AND (SELECT n FROM locked) >= 0
+           SELECT $1, o.m, o.ev, o.ed, o.ev || ':' || COALESCE(o.a, $2) FROM o WHERE o.ev IS NOT NULL AND ${AFTER_LOCKS}
            ON CONFLICT (message_id, dedupe_key) DO NOTHING RETURNING id)
          SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM att)::int AS att,
                 (SELECT count(*) FROM unsent)::int AS unsent, (SELECT count(*) FROM routes)::int AS routes,

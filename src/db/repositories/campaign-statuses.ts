@@ -1,4 +1,5 @@
 import type { Pool } from '../pool';
+import { AFTER_LOCKS, lockedRows } from './campaign-row-locks';
 
 /** One status webhook, pre-folded per message, with what a failure means for the recipient. */
 export interface CampaignStatusRow {
@@ -54,8 +55,7 @@ export function createCampaignStatusesRepo(pool: Pool) {
            SELECT o.*, ma.seq, ma.waba_id, ma.phone_number_id, ma.template_id
              FROM o JOIN message_attempts ma ON ma.id = o.a AND ma.kind = 'template'),
          campaign AS (SELECT id FROM messages WHERE id IN (SELECT m FROM o) AND driven_by = 'campaign'),
-         -- Locked first, by id: the order every writer of these rows takes them in (webhook-statuses.ts fold).
-         locked AS (SELECT count(*) AS n FROM (SELECT id FROM messages WHERE id IN (SELECT m FROM o) ORDER BY id FOR UPDATE) l),
+         ${lockedRows({ messages: 'SELECT m FROM o' })},
          moved AS (
            UPDATE messages m SET
              status = CASE
@@ -82,7 +82,7 @@ export function createCampaignStatusesRepo(pool: Pool) {
              campaign_batch = CASE WHEN j.st = 'sent' THEN m.campaign_batch ELSE NULL END,
              campaign_queue_at = now(), updated_at = now()
            FROM j
-          WHERE m.id = j.m AND m.driven_by = 'campaign' AND (SELECT n FROM locked) >= 0
+          WHERE m.id = j.m AND m.driven_by = 'campaign' AND ${AFTER_LOCKS}
             AND (j.st IN ('delivered', 'read')
                  OR (j.seq = m.campaign_attempt AND m.campaign_queue IN ('sending', 'sent', 'unknown')))
           RETURNING m.id),

@@ -1,6 +1,7 @@
 import { MESSAGE_STATUS_RANK, messageStatusForwardSql } from '../../domain/message-status';
 import { deliveredSql } from '../../domain/status';
 import type { Pool } from '../pool';
+import { AFTER_LOCKS, lockedRows } from './campaign-row-locks';
 import { toStorableJson } from './webhook-inbox';
 
 /** Where a status belongs, read in one statement for a whole batch. */
@@ -75,9 +76,7 @@ export function createWebhookStatusesRepo(pool: Pool) {
      * flight is left to its workflow, which is signalled and writes everything else); a
      * campaign-driven message folds forward by the attempt order. Returns each attempt's status after the fold.
      *
-     * A campaign recipient's rows are locked first and in one order — its attempts by id, then its messages by id —
-     * the order every writer of them takes (`campaign-queue.ts` writeOutcomes, `campaign-statuses.ts`), so two of
-     * them never deadlock (each deadlock cost both a second of PostgreSQL's `deadlock_timeout`). A workflow's
+     * A campaign recipient's rows are locked first, in the order every writer of them takes (`lockedRows`). A workflow's
      * message has one writer besides this fold, its own workflow, one row at a time: its rows are not locked ahead
      * (a workflow's message never becomes a campaign's again, so the route's word at routing time holds).
      */
@@ -95,13 +94,10 @@ export function createWebhookStatusesRepo(pool: Pool) {
          ), prices AS (
            SELECT DISTINCT ON (attempt_id) attempt_id, pricing FROM input WHERE pricing IS NOT NULL
             ORDER BY attempt_id, ord DESC
-         ), locked_attempts AS (
-           SELECT a.id, a.message_id FROM message_attempts a WHERE a.id IN (SELECT attempt_id FROM input WHERE campaign)
-            ORDER BY a.id FOR UPDATE
-         ), locked_messages AS (
-           SELECT m.id FROM messages m WHERE m.id IN (SELECT message_id FROM locked_attempts) ORDER BY m.id FOR UPDATE
-         ), locked AS (SELECT count(*) AS n FROM locked_messages
-         ), folded AS (
+         ), ${lockedRows({
+           attempts: 'SELECT attempt_id FROM input WHERE campaign',
+           messages: 'SELECT message_id FROM locked_attempts',
+         })}, folded AS (
            UPDATE message_attempts a SET
                   wamid = COALESCE(a.wamid, b.wamid),
                   status = CASE WHEN ${fwd} THEN b.status ELSE a.status END,
@@ -109,7 +105,7 @@ export function createWebhookStatusesRepo(pool: Pool) {
                   error = CASE WHEN ${fwd} THEN COALESCE(b.error, a.error) ELSE a.error END,
                   pricing = COALESCE(p.pricing, a.pricing), updated_at = now()
              FROM best b LEFT JOIN prices p ON p.attempt_id = b.attempt_id
-            WHERE a.id = b.attempt_id AND (SELECT n FROM locked) >= 0
+            WHERE a.id = b.attempt_id AND ${AFTER_LOCKS}
            RETURNING a.id, a.tenant_id, a.message_id, a.kind, a.waba_id, a.phone_number_id, a.template_id, a.status,
                      b.wamid, b.by_attempt_id
          ), routes AS (
